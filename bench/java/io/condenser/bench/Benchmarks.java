@@ -1,0 +1,18 @@
+package io.condenser.bench;
+
+import java.util.List;
+
+/** Entry point of bench/run: runs the named benchmarks, or all of them. */
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> names = args.length == 0 || args[0].isBlank() ? List.of("all") : List.of(args[0].split("[ ,]+"));
+        boolean all = names.contains("all");
+        if (all || names.contains("minilm")) {
+            MiniLmQuantizationBenchmark.run();
+        }
+    }
+}
