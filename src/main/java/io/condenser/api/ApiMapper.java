@@ -1,0 +1,230 @@
+package io.condenser.api;
+
+import io.condenser.api.generated.dto.Device;
+import io.condenser.api.generated.dto.EvaluationSpec;
+import io.condenser.api.generated.dto.Fidelity;
+import io.condenser.api.generated.dto.Job;
+import io.condenser.api.generated.dto.JobMetrics;
+import io.condenser.api.generated.dto.JobSpec;
+import io.condenser.api.generated.dto.JobStatus;
+import io.condenser.api.generated.dto.Latency;
+import io.condenser.api.generated.dto.Method;
+import io.condenser.api.generated.dto.MethodParameter;
+import io.condenser.api.generated.dto.Model;
+import io.condenser.api.generated.dto.ModelFormat;
+import io.condenser.api.generated.dto.ModelInspection;
+import io.condenser.api.generated.dto.ModelMeasurement;
+import io.condenser.api.generated.dto.Problem;
+import io.condenser.api.generated.dto.StepReport;
+import io.condenser.api.generated.dto.StepSpec;
+import io.condenser.api.generated.dto.TensorDescription;
+import io.condenser.job.JobEntity;
+import io.condenser.job.JobError;
+import io.condenser.job.JobMetricEntity;
+import io.condenser.job.JobService;
+import io.condenser.job.JobSpecDocument;
+import io.condenser.job.MetricNames;
+import io.condenser.job.MetricSubject;
+import io.condenser.job.StepDefinition;
+import io.condenser.model.InspectionSummary;
+import io.condenser.model.ModelEntity;
+import io.condenser.model.ModelService;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/** Converts between the contract's types (generated from openapi.yaml) and the service's. */
+@Component
+class ApiMapper {
+
+    private final ModelService models;
+    private final JobService jobs;
+
+    ApiMapper(ModelService models, JobService jobs) {
+        this.models = models;
+        this.jobs = jobs;
+    }
+
+    Model model(ModelEntity entity) {
+        InspectionSummary inspection = models.inspection(entity);
+        return new Model()
+                .id(entity.getId())
+                .name(entity.getName())
+                .format(ModelFormat.fromValue(entity.getFormat().name()))
+                .sizeBytes(entity.getSizeBytes())
+                .sha256(entity.getSha256())
+                .createdAt(time(entity.getCreatedAt()))
+                .parentModelId(entity.getParentModelId())
+                .sourceJobId(entity.getSourceJobId())
+                .inspection(new ModelInspection()
+                        .irVersion(inspection.irVersion())
+                        .opsets(new TreeMap<>(inspection.opsets()))
+                        .producer(inspection.producer())
+                        .inputs(inspection.inputs().stream().map(ApiMapper::tensor).toList())
+                        .outputs(inspection.outputs().stream().map(ApiMapper::tensor).toList())
+                        .operators(new TreeMap<>(inspection.operators()))
+                        .nodeCount(inspection.nodeCount())
+                        .parameterCount(inspection.parameterCount())
+                        .initializerBytes(inspection.initializerBytes()));
+    }
+
+    Job job(JobEntity entity) {
+        Job job = new Job()
+                .id(entity.getId())
+                .modelId(entity.getModelId())
+                .status(JobStatus.fromValue(entity.getStatus().name()))
+                .progress(entity.getProgress())
+                .progressMessage(entity.getProgressMessage())
+                .attempts(entity.getAttempts())
+                .maxAttempts(entity.getMaxAttempts())
+                .device(Device.fromValue(entity.getDevice().wireName()))
+                .workerDevice(entity.getWorkerDevice())
+                .spec(spec(jobs.spec(entity)))
+                .createdAt(time(entity.getCreatedAt()))
+                .updatedAt(time(entity.getUpdatedAt()))
+                .startedAt(time(entity.getStartedAt()))
+                .finishedAt(time(entity.getFinishedAt()))
+                .resultModelId(entity.getResultModelId());
+        JobError error = jobs.error(entity);
+        if (error != null) {
+            job.error(new Problem().type(error.type()).title(error.title()).status(error.status())
+                    .detail(error.detail()).errors(null));
+        }
+        List<JobMetricEntity> metrics = jobs.metrics(entity.getId());
+        if (!metrics.isEmpty()) {
+            job.metrics(metrics(metrics));
+        }
+        return job;
+    }
+
+    JobSpecDocument spec(JobSpec spec) {
+        List<Map<String, Object>> steps = spec.getSteps().stream().map(step -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("type", step.getType());
+            if (step.getAdditionalProperties() != null) {
+                fields.putAll(step.getAdditionalProperties());
+            }
+            return fields;
+        }).toList();
+        EvaluationSpec evaluation = spec.getEvaluation();
+        return new JobSpecDocument(spec.getModelId(), spec.getDevice() == null ? null : spec.getDevice().getValue(),
+                steps, evaluation == null ? null : new JobSpecDocument.EvaluationDocument(evaluation.getSamples(),
+                evaluation.getBatchSize(), evaluation.getLatencyRuns(), evaluation.getDimensions(),
+                evaluation.getSeed()));
+    }
+
+    Method method(StepDefinition definition) {
+        return new Method()
+                .type(definition.type())
+                .selector(definition.selectorField())
+                .name(definition.method())
+                .description(definition.description())
+                .parameters(definition.parameters().stream().map(p -> new MethodParameter()
+                        .name(p.name())
+                        .type(p.kind().name().toLowerCase())
+                        .required(p.required())
+                        .allowedValues(p.allowedValues().isEmpty() ? null : p.allowedValues())
+                        .defaultValue(p.defaultValue() == null ? null : p.defaultValue().toString())
+                        .description(p.description())).toList());
+    }
+
+    private static JobSpec spec(JobSpecDocument document) {
+        JobSpecDocument.EvaluationDocument evaluation = document.evaluation();
+        return new JobSpec()
+                .modelId(document.modelId())
+                .device(Device.fromValue(document.device()))
+                .steps(document.steps().stream().map(fields -> {
+                    StepSpec step = new StepSpec().type((String) fields.get("type"));
+                    fields.forEach((key, value) -> {
+                        if (!key.equals("type")) {
+                            step.putAdditionalProperty(key, value);
+                        }
+                    });
+                    return step;
+                }).toList())
+                .evaluation(evaluation == null ? null : new EvaluationSpec()
+                        .samples(evaluation.samples())
+                        .batchSize(evaluation.batchSize())
+                        .latencyRuns(evaluation.latencyRuns())
+                        .dimensions(evaluation.dimensions())
+                        .seed(evaluation.seed()));
+    }
+
+    private static JobMetrics metrics(List<JobMetricEntity> rows) {
+        JobMetrics metrics = new JobMetrics()
+                .original(measurement(rows, MetricSubject.ORIGINAL))
+                .result(measurement(rows, MetricSubject.RESULT));
+        Map<String, Double> fidelity = rows.stream().filter(r -> r.getSubject() == MetricSubject.FIDELITY)
+                .collect(Collectors.toMap(JobMetricEntity::getName, JobMetricEntity::getValue, (a, b) -> b));
+        if (!fidelity.isEmpty()) {
+            Double samples = fidelity.get(MetricNames.SAMPLES);
+            metrics.fidelity(new Fidelity()
+                    .samples(samples == null ? null : samples.intValue())
+                    .cosineMean(fidelity.get(MetricNames.COSINE_MEAN))
+                    .cosineMin(fidelity.get(MetricNames.COSINE_MIN))
+                    .maxAbsDiff(fidelity.get(MetricNames.MAX_ABS_DIFF))
+                    .top1Agreement(fidelity.get(MetricNames.TOP1_AGREEMENT)));
+        }
+        Map<Integer, StepReport> steps = new TreeMap<>();
+        for (JobMetricEntity row : rows) {
+            if (row.getSubject() != MetricSubject.STEP) {
+                continue;
+            }
+            StepReport step = steps.computeIfAbsent(row.getStepIndex(), index -> new StepReport()
+                    .index(index).type(row.getStepType()).counters(new LinkedHashMap<>()));
+            if (row.getName().equals(MetricNames.DURATION)) {
+                step.durationMs(row.getValue());
+            } else {
+                step.getCounters().put(row.getName(), row.getValue());
+            }
+        }
+        metrics.steps(new ArrayList<>(steps.values()));
+        rows.stream().filter(r -> r.getSubject() == MetricSubject.JOB && r.getName().equals(MetricNames.WALL_TIME))
+                .findFirst().ifPresent(r -> metrics.wallTimeMs(r.getValue()));
+        return metrics;
+    }
+
+    private static ModelMeasurement measurement(List<JobMetricEntity> rows, MetricSubject subject) {
+        List<JobMetricEntity> mine = rows.stream().filter(r -> r.getSubject() == subject).toList();
+        if (mine.isEmpty()) {
+            return null;
+        }
+        Map<Integer, Latency> latency = new TreeMap<>();
+        ModelMeasurement measurement = new ModelMeasurement();
+        for (JobMetricEntity row : mine) {
+            Integer batch = row.getBatchSize();
+            switch (row.getName()) {
+                case MetricNames.FILE_SIZE -> measurement.fileSizeBytes((long) row.getValue());
+                case MetricNames.PARAMETERS -> measurement.parameterCount((long) row.getValue());
+                case MetricNames.INITIALIZER_BYTES -> measurement.initializerBytes((long) row.getValue());
+                case MetricNames.LATENCY_MEDIAN -> latency(latency, batch).medianMs(row.getValue());
+                case MetricNames.LATENCY_P95 -> latency(latency, batch).p95Ms(row.getValue());
+                case MetricNames.THROUGHPUT -> latency(latency, batch).throughputPerSecond(row.getValue());
+                case MetricNames.LATENCY_RUNS -> latency(latency, batch).runs((int) row.getValue());
+                default -> {
+                }
+            }
+        }
+        return measurement.latency(new ArrayList<>(latency.values()));
+    }
+
+    private static Latency latency(Map<Integer, Latency> byBatch, Integer batch) {
+        return byBatch.computeIfAbsent(batch, b -> new Latency().batchSize(b));
+    }
+
+    private static TensorDescription tensor(InspectionSummary.TensorSummary summary) {
+        return new TensorDescription().name(summary.name()).elementType(summary.elementType())
+                .shape(summary.shape());
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

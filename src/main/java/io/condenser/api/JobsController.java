@@ -1,0 +1,59 @@
+package io.condenser.api;
+
+import io.condenser.api.generated.JobsApi;
+import io.condenser.api.generated.dto.Job;
+import io.condenser.api.generated.dto.JobPage;
+import io.condenser.api.generated.dto.JobSpec;
+import io.condenser.api.generated.dto.JobStatus;
+import io.condenser.job.JobEntity;
+import io.condenser.job.JobService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@ConditionalOnProperty(name = "condenser.api.enabled", havingValue = "true", matchIfMissing = true)
+class JobsController implements JobsApi {
+
+    private final JobService jobs;
+    private final ApiMapper mapper;
+
+    JobsController(JobService jobs, ApiMapper mapper) {
+        this.jobs = jobs;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public ResponseEntity<Job> createJob(JobSpec jobSpec) {
+        try {
+            JobEntity job = jobs.submit(mapper.spec(jobSpec));
+            return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/v1/jobs/" + job.getId()))
+                    .body(mapper.job(job));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public ResponseEntity<JobPage> listJobs(JobStatus status, UUID modelId, Integer limit, String cursor) {
+        io.condenser.job.JobPage page = jobs.list(status == null ? null
+                : io.condenser.job.JobStatus.valueOf(status.getValue()), modelId, limit, cursor);
+        return ResponseEntity.ok(new JobPage().items(page.items().stream().map(mapper::job).toList())
+                .nextCursor(page.nextCursor()));
+    }
+
+    @Override
+    public ResponseEntity<Job> getJob(UUID jobId) {
+        return ResponseEntity.ok(mapper.job(jobs.get(jobId)));
+    }
+
+    @Override
+    public ResponseEntity<Job> cancelJob(UUID jobId) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(mapper.job(jobs.cancel(jobId)));
+    }
+}

@@ -1,0 +1,98 @@
+package io.condenser.job;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.quantize.DynamicQuantizationOptions;
+import io.condenser.engine.quantize.DynamicQuantizer;
+import io.condenser.engine.quantize.QuantizationPlan;
+import io.condenser.engine.quantize.QuantizationReport;
+import io.condenser.engine.quantize.QuantizedModel;
+import io.condenser.engine.quantize.WeightType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 quantization of MatMul/Gemm/Gather weights. */
+@Component
+class DynamicQuantizationStep implements StepDefinition {
+
+    @Override
+    public String type() {
+        return "quantize";
+    }
+
+    @Override
+    public String selectorField() {
+        return "mode";
+    }
+
+    @Override
+    public String method() {
+        return "dynamic";
+    }
+
+    @Override
+    public String description() {
+        return "Dynamic quantization: MatMul/Gemm weights stored as 8-bit integers and multiplied with activations"
+                + " quantized at run time (DynamicQuantizeLinear + MatMulInteger, which ONNX Runtime fuses into its"
+                + " integer kernels); embedding tables stored as uint8 and dequantized row by row. Operators that do"
+                + " not fit stay in float32 and are reported.";
+    }
+
+    @Override
+    public List<ParameterDefinition> parameters() {
+        return List.of(
+                ParameterDefinition.choice("weightType", List.of("int8", "uint8"), "int8",
+                        "int8: symmetric weights (zero point 0); uint8: asymmetric weights."),
+                ParameterDefinition.flag("perChannel", true,
+                        "One scale per output channel (column) instead of one per weight matrix."),
+                ParameterDefinition.flag("embeddings", true,
+                        "Also quantize embedding tables read by Gather (stored as uint8)."));
+    }
+
+    @Override
+    public PipelineStep create(StepArguments arguments) {
+        DynamicQuantizationOptions options = options(arguments);
+        DynamicQuantizer quantizer = new DynamicQuantizer();
+        return (model, monitor) -> {
+            QuantizedModel quantized = quantizer.quantize(model, options, monitor);
+            return new PipelineStep.Outcome(quantized.model(), counters(quantized.report()));
+        };
+    }
+
+    @Override
+    public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model) {
+        try {
+            QuantizationPlan plan = QuantizationPlan.of(model, options(arguments));
+            if (plan.isEmpty()) {
+                String skipped = plan.skipped().stream().limit(3)
+                        .map(s -> s.node() + ": " + s.reason()).collect(Collectors.joining("; "));
+                return Optional.of("the model has no MatMul, Gemm or Gather with a constant float weight to quantize"
+                        + (skipped.isEmpty() ? "" : " (" + skipped + ")"));
+            }
+            return Optional.empty();
+        } catch (UnsupportedModelException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static DynamicQuantizationOptions options(StepArguments arguments) {
+        return new DynamicQuantizationOptions(
+                WeightType.valueOf(arguments.string("weightType").toUpperCase(Locale.ROOT)),
+                arguments.flag("perChannel"),
+                arguments.flag("embeddings"));
+    }
+
+    private static Map<String, Double> counters(QuantizationReport report) {
+        Map<String, Double> counters = new LinkedHashMap<>();
+        counters.put("quantizedNodes", (double) report.quantizedCount());
+        counters.put("skippedNodes", (double) report.skipped().size());
+        report.quantized().forEach((op, count) -> counters.put("quantized" + op, (double) count));
+        return counters;
+    }
+}

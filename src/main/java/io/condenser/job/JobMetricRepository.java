@@ -1,0 +1,10 @@
+package io.condenser.job;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface JobMetricRepository extends JpaRepository<JobMetricEntity, Long> {
+
+    List<JobMetricEntity> findByJobIdOrderById(UUID jobId);
+}

@@ -1,0 +1,169 @@
+package io.condenser.job;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.TaskCancelledException;
+import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.eval.ComparisonReport;
+import io.condenser.engine.eval.ModelComparison;
+import io.condenser.engine.eval.RuntimeSettings;
+import io.condenser.engine.onnx.InvalidModelException;
+import io.condenser.engine.onnx.ModelInspector;
+import io.condenser.engine.onnx.ModelValidator;
+import io.condenser.engine.onnx.OnnxModelFiles;
+import io.condenser.model.InspectionSummary;
+import io.condenser.model.ModelEntity;
+import io.condenser.model.ModelService;
+import io.condenser.problem.ProblemException;
+import io.condenser.problem.ProblemType;
+import io.condenser.storage.ArtifactStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs a claimed job to a final state: the pipeline's steps on the model, the comparison of result and original, then
+ * the result model, its metrics and the job's success in one transaction, which only commits while this worker still
+ * holds the lease and nobody asked to cancel.
+ */
+@Component
+public class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final double STEPS_SHARE = 0.45;
+    private static final double EVALUATION_SHARE = 0.5;
+
+    private final JobRepository jobs;
+    private final JobMetricRepository metrics;
+    private final JobPlanner planner;
+    private final JobQueue queue;
+    private final ModelService models;
+    private final ArtifactStore store;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
+
+    public JobRunner(JobRepository jobs, JobMetricRepository metrics, JobPlanner planner, JobQueue queue,
+                     ModelService models, ArtifactStore store, TransactionTemplate transactions, JsonMapper json) {
+        this.jobs = jobs;
+        this.metrics = metrics;
+        this.planner = planner;
+        this.queue = queue;
+        this.models = models;
+        this.store = store;
+        this.transactions = transactions;
+        this.json = json;
+    }
+
+    public void run(ClaimedJob claim, TaskMonitor monitor, RuntimeSettings runtime, Path workRoot) {
+        long start = System.nanoTime();
+        Path workDir = null;
+        try {
+            workDir = Files.createDirectories(workRoot).resolve("job-" + claim.id() + "-" + claim.attempt());
+            Files.createDirectories(workDir);
+            execute(claim, monitor, runtime, workDir, start);
+        } catch (LeaseLostException e) {
+            log.warn("job {} lost its lease ({}); leaving it to its new owner", claim.id(), e.getMessage());
+        } catch (WorkerStoppingException e) {
+            queue.release(claim);
+            log.info("job {} given back to the queue: {}", claim.id(), e.getMessage());
+        } catch (TaskCancelledException e) {
+            queue.cancelled(claim);
+            log.info("job {} cancelled", claim.id());
+        } catch (ProblemException e) {
+            fail(claim, JobError.of(e.type() == ProblemType.NOT_FOUND ? ProblemType.COMPRESSION_FAILED : e.type(),
+                    e.getMessage()));
+        } catch (UnsupportedModelException | InvalidModelException e) {
+            fail(claim, JobError.of(ProblemType.COMPRESSION_FAILED, e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, "the worker ran out of memory: " + e.getMessage()));
+        } catch (Exception | LinkageError e) {
+            log.error("job {} failed", claim.id(), e);
+            fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } finally {
+            deleteRecursively(workDir);
+        }
+    }
+
+    private void execute(ClaimedJob claim, TaskMonitor monitor, RuntimeSettings runtime, Path workDir, long start)
+            throws IOException {
+        JobEntity job = jobs.findById(claim.id()).orElseThrow(() -> new LeaseLostException("job row is gone"));
+        PlannedJob plan = planner.plan(json.readValue(job.getSpec(), JobSpecDocument.class));
+        if (job.getModelId() == null) {
+            throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the job's model was deleted");
+        }
+        ModelEntity source = models.get(job.getModelId());
+        try (ArtifactStore.LocalCopy original = store.localCopy(source.getStorageKey())) {
+            ModelProto model = models.readModel(source, original.path());
+            planner.checkApplicable(plan, model);
+
+            List<StepReport> steps = new ArrayList<>();
+            TaskMonitor stepsMonitor = monitor.slice(0, STEPS_SHARE);
+            int count = plan.steps().size();
+            for (PlannedJob.PlannedStep step : plan.steps()) {
+                monitor.checkCancelled();
+                long stepStart = System.nanoTime();
+                PipelineStep.Outcome outcome = step.definition().create(step.arguments())
+                        .apply(model, stepsMonitor.slice((double) step.index() / count,
+                                (double) (step.index() + 1) / count));
+                model = outcome.model();
+                steps.add(new StepReport(step.index(), step.label(), (System.nanoTime() - stepStart) / 1e6,
+                        outcome.counters()));
+            }
+            ModelValidator.validate(model);
+            Path resultFile = workDir.resolve("result.onnx");
+            OnnxModelFiles.write(model, resultFile);
+            InspectionSummary inspection = InspectionSummary.of(ModelInspector.inspect(OnnxModelFiles.read(resultFile)));
+
+            monitor.progress(STEPS_SHARE, "measuring");
+            ComparisonReport comparison = new ModelComparison(runtime).compare(original.path(), resultFile,
+                    plan.evaluation(), monitor.slice(STEPS_SHARE, STEPS_SHARE + EVALUATION_SHARE));
+            monitor.checkCancelled();
+            monitor.progress(STEPS_SHARE + EVALUATION_SHARE, "storing the result");
+
+            String resultName = source.getName() + " · " + steps.stream().map(StepReport::type)
+                    .collect(Collectors.joining(" · "));
+            transactions.executeWithoutResult(status -> {
+                try {
+                    ModelEntity result = models.registerResult(resultFile, resultName, source.getId(), claim.id(),
+                            inspection);
+                    metrics.saveAll(new JobMetricsWriter(claim.id()).comparison(comparison).steps(steps)
+                            .wallTime((System.nanoTime() - start) / 1e6).rows());
+                    if (!queue.succeed(claim, result.getId())) {
+                        status.setRollbackOnly();
+                        throw new TaskCancelledException("cancelled or lease lost before the result was committed");
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    private void fail(ClaimedJob claim, JobError error) {
+        log.info("job {} failed: {}", claim.id(), error.detail());
+        if (!queue.fail(claim, json.writeValueAsString(error))) {
+            log.warn("job {} could not be marked failed: its lease was lost", claim.id());
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.warn("could not remove work directory {}", directory, e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.condenser.job;
+
+import io.condenser.model.ModelEntity;
+import io.condenser.model.ModelService;
+import io.condenser.problem.FieldProblem;
+import io.condenser.problem.ProblemException;
+import io.condenser.problem.ProblemType;
+import io.condenser.storage.ArtifactStore;
+import io.condenser.support.KeysetCursor;
+import jakarta.persistence.criteria.Predicate;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Submitting, reading, listing and cancelling jobs. */
+@Service
+public class JobService {
+
+    private final JobRepository jobs;
+    private final JobMetricRepository metrics;
+    private final JobQueue queue;
+    private final JobPlanner planner;
+    private final ModelService models;
+    private final ArtifactStore store;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
+    private final int maxAttempts;
+
+    public JobService(JobRepository jobs, JobMetricRepository metrics, JobQueue queue, JobPlanner planner,
+                      ModelService models, ArtifactStore store, TransactionTemplate transactions, JsonMapper json,
+                      @Value("${condenser.worker.max-attempts}") int maxAttempts) {
+        this.jobs = jobs;
+        this.metrics = metrics;
+        this.queue = queue;
+        this.planner = planner;
+        this.models = models;
+        this.store = store;
+        this.transactions = transactions;
+        this.json = json;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Checks the spec, then checks it against the model, then queues the job and announces it to the workers. Nothing
+     * is written unless every check passed.
+     */
+    public JobEntity submit(JobSpecDocument spec) throws IOException {
+        PlannedJob plan = planner.plan(spec);
+        ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
+        try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey())) {
+            planner.checkApplicable(plan, models.readModel(model, copy.path()));
+        }
+        JobEntity job = new JobEntity(UUID.randomUUID(), model.getId(), plan.device(),
+                json.writeValueAsString(plan.normalized()), maxAttempts, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        try {
+            return transactions.execute(status -> {
+                JobEntity saved = jobs.saveAndFlush(job);
+                queue.announce(plan.device());
+                return saved;
+            });
+        } catch (DataIntegrityViolationException e) {
+            throw unknownModel(spec.modelId());
+        }
+    }
+
+    public JobEntity get(UUID id) {
+        return jobs.findById(id).orElseThrow(() -> ProblemException.notFound("job", id));
+    }
+
+    public List<JobMetricEntity> metrics(UUID jobId) {
+        return metrics.findByJobIdOrderById(jobId);
+    }
+
+    public JobSpecDocument spec(JobEntity job) {
+        return json.readValue(job.getSpec(), JobSpecDocument.class);
+    }
+
+    public JobError error(JobEntity job) {
+        return job.getError() == null ? null : json.readValue(job.getError(), JobError.class);
+    }
+
+    public JobPage list(JobStatus status, UUID modelId, int limit, String cursor) {
+        KeysetCursor after = cursor == null || cursor.isBlank() ? null : KeysetCursor.decode(cursor);
+        Specification<JobEntity> filter = (root, query, cb) -> {
+            List<Predicate> predicates = new ArrayList<>();
+            if (status != null) {
+                predicates.add(cb.equal(root.get("status"), status));
+            }
+            if (modelId != null) {
+                predicates.add(cb.equal(root.get("modelId"), modelId));
+            }
+            if (after != null) {
+                predicates.add(cb.or(cb.lessThan(root.get("createdAt"), after.createdAt()),
+                        cb.and(cb.equal(root.get("createdAt"), after.createdAt()),
+                                cb.lessThan(root.<UUID>get("id"), after.id()))));
+            }
+            return cb.and(predicates.toArray(Predicate[]::new));
+        };
+        List<JobEntity> page = jobs.findBy(filter, q -> q.sortBy(Sort.by(Sort.Direction.DESC, "createdAt", "id"))
+                .limit(limit + 1).all());
+        if (page.size() <= limit) {
+            return new JobPage(page, null);
+        }
+        JobEntity last = page.get(limit - 1);
+        return new JobPage(page.subList(0, limit), new KeysetCursor(last.getCreatedAt(), last.getId()).encode());
+    }
+
+    /** Cancels a queued job, or asks the worker of a running one to stop. Repeating a pending request is harmless. */
+    public JobEntity cancel(UUID id) {
+        JobEntity job = get(id);
+        if (queue.requestCancel(id).isEmpty()) {
+            JobEntity current = get(id);
+            if (current.getStatus().isTerminal()) {
+                throw new ProblemException(ProblemType.JOB_FINISHED, "job " + id + " already finished with status "
+                        + current.getStatus());
+            }
+            return current;
+        }
+        return get(job.getId());
+    }
+
+    private static ProblemException unknownModel(UUID modelId) {
+        return new ProblemException(ProblemType.INVALID_JOB_SPEC, "no model with id " + modelId,
+                List.of(new FieldProblem("modelId", "no model with this id")));
+    }
+}

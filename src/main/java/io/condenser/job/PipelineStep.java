@@ -1,0 +1,20 @@
+package io.condenser.job;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.TaskMonitor;
+import java.util.Map;
+
+/** One configured step of a job's pipeline: a model in, a model out, and counters of what it did. */
+public interface PipelineStep {
+
+    Outcome apply(ModelProto model, TaskMonitor monitor);
+
+    /**
+     * @param counters what the step did (e.g. quantizedNodes), reported with the job's metrics
+     */
+    record Outcome(ModelProto model, Map<String, Double> counters) {
+        public Outcome {
+            counters = Map.copyOf(counters);
+        }
+    }
+}

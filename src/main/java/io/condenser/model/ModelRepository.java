@@ -1,0 +1,30 @@
+package io.condenser.model;
+
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+public interface ModelRepository extends JpaRepository<ModelEntity, UUID> {
+
+    /** Locks the row so that a job cannot start using the model while it is being deleted. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select m from ModelEntity m where m.id = :id")
+    Optional<ModelEntity> findForUpdate(@Param("id") UUID id);
+
+    @Query("select m from ModelEntity m order by m.createdAt desc, m.id desc")
+    List<ModelEntity> newestFirst(Limit limit);
+
+    /** The page after a keyset cursor (created_at, id), newest first. */
+    @Query("""
+            select m from ModelEntity m
+            where m.createdAt < :createdAt or (m.createdAt = :createdAt and m.id < :id)
+            order by m.createdAt desc, m.id desc""")
+    List<ModelEntity> newestFirstAfter(@Param("createdAt") Instant createdAt, @Param("id") UUID id, Limit limit);
+}

@@ -1,0 +1,45 @@
+package io.condenser.problem;
+
+import java.net.URI;
+
+/** The kinds of error Condenser reports, each with a stable type URI (RFC 9457) and its HTTP status. */
+public enum ProblemType {
+    INVALID_REQUEST(400, "invalid-request", "The request is not valid"),
+    INVALID_JOB_SPEC(400, "invalid-job-spec", "The job spec is not valid"),
+    NOT_FOUND(404, "not-found", "No such resource"),
+    MODEL_IN_USE(409, "model-in-use", "The model is used by a queued or running job"),
+    JOB_FINISHED(409, "job-finished", "The job has already finished"),
+    UPLOAD_TOO_LARGE(413, "upload-too-large", "The upload is too large"),
+    UNSUPPORTED_MODEL_FORMAT(415, "unsupported-model-format", "The model format is not supported"),
+    INVALID_MODEL(422, "invalid-model", "The file is not a valid model"),
+    METHOD_NOT_APPLICABLE(422, "method-not-applicable", "The method cannot be applied to this model"),
+    /** A job's engine work failed on the model (reported in the job, not as an HTTP response). */
+    COMPRESSION_FAILED(422, "compression-failed", "The compression failed"),
+    /** A job's worker stopped heartbeating too many times. */
+    WORKER_LOST(500, "worker-lost", "The job's worker was lost"),
+    INTERNAL_ERROR(500, "internal-error", "Internal error");
+
+    private static final String BASE = "https://condenser.dev/problems/";
+
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    ProblemType(int status, String slug, String title) {
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public URI uri() {
+        return URI.create(BASE + slug);
+    }
+}

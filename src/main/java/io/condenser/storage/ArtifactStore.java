@@ -1,0 +1,45 @@
+package io.condenser.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import org.springframework.core.io.Resource;
+
+/**
+ * Where model bytes live. Keys are relative, slash-separated names chosen by Condenser (never by users). Writes are
+ * atomic: an object is either complete under its key or absent.
+ */
+public interface ArtifactStore {
+
+    /**
+     * Streams content into the store, hashing it on the way.
+     *
+     * @throws ArtifactTooLargeException when more than {@code maxBytes} arrive; nothing is kept
+     */
+    StoredArtifact write(String key, InputStream content, long maxBytes) throws IOException;
+
+    /** Copies a local file into the store. */
+    StoredArtifact writeFile(String key, Path file) throws IOException;
+
+    /** The object as a resource that supports streaming and byte ranges. */
+    Resource read(String key) throws IOException;
+
+    /**
+     * A local file with the object's bytes, for engines that need a path. Closing the copy removes whatever
+     * temporary file was made for it.
+     */
+    LocalCopy localCopy(String key) throws IOException;
+
+    /** Removes the object; absent objects are ignored. */
+    void delete(String key) throws IOException;
+
+    boolean exists(String key);
+
+    /** A local file holding an object's bytes. */
+    interface LocalCopy extends AutoCloseable {
+        Path path();
+
+        @Override
+        void close() throws IOException;
+    }
+}

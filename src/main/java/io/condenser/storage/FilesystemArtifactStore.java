@@ -1,0 +1,135 @@
+package io.condenser.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+
+/** The default store: files under a root directory; writes land in a temporary file that is then moved into place. */
+public final class FilesystemArtifactStore implements ArtifactStore {
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+    private static final String TEMPORARY_DIRECTORY = ".partial";
+
+    private final Path root;
+
+    public FilesystemArtifactStore(Path root) throws IOException {
+        this.root = Files.createDirectories(root).toRealPath();
+        Files.createDirectories(this.root.resolve(TEMPORARY_DIRECTORY));
+    }
+
+    @Override
+    public StoredArtifact write(String key, InputStream content, long maxBytes) throws IOException {
+        Path target = resolve(key);
+        Path partial = root.resolve(TEMPORARY_DIRECTORY).resolve(UUID.randomUUID() + ".part");
+        MessageDigest sha256 = sha256();
+        long size = 0;
+        try {
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                byte[] buffer = new byte[1 << 16];
+                int read;
+                while ((read = content.read(buffer)) != -1) {
+                    size += read;
+                    if (size > maxBytes) {
+                        throw new ArtifactTooLargeException(maxBytes);
+                    }
+                    sha256.update(buffer, 0, read);
+                    out.write(buffer, 0, read);
+                }
+            }
+            Files.createDirectories(target.getParent());
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest()));
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    @Override
+    public StoredArtifact writeFile(String key, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return write(key, in, Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public Resource read(String key) throws IOException {
+        Path path = resolve(key);
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(key);
+        }
+        return new FileSystemResource(path);
+    }
+
+    @Override
+    public LocalCopy localCopy(String key) throws IOException {
+        Path path = resolve(key);
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(key);
+        }
+        return new LocalCopy() {
+            @Override
+            public Path path() {
+                return path;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Path path = resolve(key);
+        Files.deleteIfExists(path);
+        Path parent = path.getParent();
+        while (parent != null && !parent.equals(root) && isEmptyDirectory(parent)) {
+            Files.deleteIfExists(parent);
+            parent = parent.getParent();
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(resolve(key));
+    }
+
+    private Path resolve(String key) {
+        if (!KEY.matcher(key).matches() || key.contains("..") || key.startsWith(TEMPORARY_DIRECTORY)) {
+            throw new IllegalArgumentException("not a valid artifact key: " + key);
+        }
+        Path path = root.resolve(key).normalize();
+        if (!path.startsWith(root)) {
+            throw new IllegalArgumentException("artifact key escapes the store: " + key);
+        }
+        return path;
+    }
+
+    private static boolean isEmptyDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

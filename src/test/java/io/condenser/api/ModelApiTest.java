@@ -1,0 +1,151 @@
+package io.condenser.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.condenser.testing.ApiClient;
+import io.condenser.testing.IntegrationTestSupport;
+import io.condenser.testing.TestModels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class ModelApiTest extends IntegrationTestSupport {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void textIsRefusedAsAnInvalidModelAndLeavesNothingBehind() throws IOException {
+        assertRefusedWithoutTrace(() -> api().uploadModel("notes.onnx",
+                "definitely not protobuf \u0000\u0001".getBytes(StandardCharsets.UTF_8)), 422, "invalid-model");
+    }
+
+    @Test
+    void anEmptyFileIsRefused() throws IOException {
+        assertRefusedWithoutTrace(() -> api().uploadModel("empty.onnx", new byte[0]), 422, "invalid-model");
+    }
+
+    @Test
+    void aZipArchiveIsRefusedAsAnUnsupportedFormat() throws IOException {
+        byte[] zip = {'P', 'K', 3, 4, 0, 0, 0, 0, 1, 2, 3};
+        assertRefusedWithoutTrace(() -> api().uploadModel("model.pt", zip), 415, "unsupported-model-format");
+    }
+
+    @Test
+    void aGraphReadingAnUndefinedTensorIsRefused() throws IOException {
+        byte[] broken = TestModels.mlp(8, 4, 2, 1).toBuilder()
+                .setGraph(TestModels.mlp(8, 4, 2, 1).getGraph().toBuilder().removeInitializer(0)).build()
+                .toByteArray();
+        ApiClient.Response response = assertRefusedWithoutTrace(() -> api().uploadModel("broken.onnx", broken),
+                422, "invalid-model");
+        assertThat(response.json().get("detail").asString()).contains("fc1.weight");
+    }
+
+    @Test
+    void anUploadOverTheLimitIsRefusedWith413() throws IOException {
+        assertRefusedWithoutTrace(() -> api().uploadModel("huge.onnx", new byte[9 * 1024 * 1024]), 413,
+                "upload-too-large");
+    }
+
+    @Test
+    void anUploadWithoutAFilePartIsABadRequestNamingThePart() throws IOException {
+        ApiClient.Response response = assertRefusedWithoutTrace(
+                () -> api().upload("/v1/models", null, null, Map.of("name", "x")), 400, "invalid-request");
+        assertThat(response.json().at("/errors/0/field").asString()).isEqualTo("file");
+    }
+
+    @Test
+    void unknownAndMalformedIdsAreProblems() {
+        ApiClient.Response missing = api().get("/v1/models/00000000-0000-0000-0000-000000000000");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+        assertThat(missing.json().get("type").asString()).endsWith("/not-found");
+
+        ApiClient.Response malformed = api().get("/v1/models/not-a-uuid");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+
+        assertThat(api().get("/v1/models/00000000-0000-0000-0000-000000000000/content").status()).isEqualTo(404);
+    }
+
+    @Test
+    void listingPagesThroughModelsNewestFirst() throws IOException {
+        byte[] model = Files.readAllBytes(TestModels.write(TestModels.mlp(8, 4, 2, 3), dir.resolve("m.onnx")));
+        List<String> uploaded = Stream.of("p1", "p2", "p3")
+                .map(name -> api().upload("/v1/models", "m.onnx", model, Map.of("name", name)).json()
+                        .get("id").asString()).toList();
+
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = api().get("/v1/models?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(2);
+            page.get("items").forEach(item -> assertThat(seen.add(item.get("id").asString())).isTrue());
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asString() : null;
+            pages++;
+        } while (cursor != null && pages < 1000);
+        assertThat(seen).containsAll(uploaded);
+
+        JsonNode first = api().get("/v1/models?limit=1").json();
+        assertThat(first.at("/items/0/id").asString()).isEqualTo(uploaded.get(2));
+        assertThat(api().get("/v1/models?cursor=garbage!").status()).isEqualTo(400);
+        assertThat(api().get("/v1/models?limit=0").status()).isEqualTo(400);
+    }
+
+    @Test
+    void deletingAModelRemovesItsRowAndItsFile() throws IOException {
+        byte[] model = Files.readAllBytes(TestModels.write(TestModels.mlp(8, 4, 2, 4), dir.resolve("m.onnx")));
+        String id = api().uploadModel("m.onnx", model).json().get("id").asString();
+        Path file = storageRoot().resolve("models").resolve(id).resolve("model.onnx");
+        assertThat(file).exists();
+
+        assertThat(api().delete("/v1/models/" + id).status()).isEqualTo(204);
+
+        assertThat(api().get("/v1/models/" + id).status()).isEqualTo(404);
+        assertThat(file).doesNotExist();
+        assertThat(api().delete("/v1/models/" + id).status()).isEqualTo(404);
+    }
+
+    private ApiClient.Response assertRefusedWithoutTrace(Supplier<ApiClient.Response> upload, int status,
+                                                         String type) throws IOException {
+        long rowsBefore = jdbc.sql("SELECT count(*) FROM models").query(Long.class).single();
+        ApiClient.Response response = upload.get();
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("type").asString()).endsWith("/" + type);
+        assertThat(response.json().get("status").asInt()).isEqualTo(status);
+        assertThat(partialFiles()).isEmpty();
+        assertThat(modelFilesWithoutRows()).isEmpty();
+        assertThat(jdbc.sql("SELECT count(*) FROM models").query(Long.class).single()).isEqualTo(rowsBefore);
+        return response;
+    }
+
+    private List<Path> partialFiles() throws IOException {
+        try (Stream<Path> files = Files.list(storageRoot().resolve(".partial"))) {
+            return files.toList();
+        }
+    }
+
+    /** Stored model files whose row does not exist: what a half-finished upload would leave. */
+    private List<String> modelFilesWithoutRows() throws IOException {
+        Path models = storageRoot().resolve("models");
+        if (!Files.exists(models)) {
+            return List.of();
+        }
+        Set<String> rows = new HashSet<>(jdbc.sql("SELECT id::text FROM models").query(String.class).list());
+        try (Stream<Path> directories = Files.list(models)) {
+            return directories.map(p -> p.getFileName().toString()).filter(id -> !rows.contains(id)).toList();
+        }
+    }
+}
