@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -76,6 +77,16 @@ class ApiMapper {
     }
 
     Job job(JobEntity entity) {
+        return jobs(List.of(entity)).getFirst();
+    }
+
+    /** Jobs with their metrics, which are read for all of them at once. */
+    List<Job> jobs(List<JobEntity> entities) {
+        Map<UUID, List<JobMetricEntity>> metrics = jobs.metrics(entities.stream().map(JobEntity::getId).toList());
+        return entities.stream().map(entity -> job(entity, metrics.getOrDefault(entity.getId(), List.of()))).toList();
+    }
+
+    private Job job(JobEntity entity, List<JobMetricEntity> metrics) {
         Job job = new Job()
                 .id(entity.getId())
                 .modelId(entity.getModelId())
@@ -97,7 +108,6 @@ class ApiMapper {
             job.error(new Problem().type(error.type()).title(error.title()).status(error.status())
                     .detail(error.detail()).errors(null));
         }
-        List<JobMetricEntity> metrics = jobs.metrics(entity.getId());
         if (!metrics.isEmpty()) {
             job.metrics(metrics(metrics));
         }

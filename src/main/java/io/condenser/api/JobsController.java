@@ -43,7 +43,7 @@ class JobsController implements JobsApi {
     public ResponseEntity<JobPage> listJobs(JobStatus status, UUID modelId, Integer limit, String cursor) {
         io.condenser.job.JobPage page = jobs.list(status == null ? null
                 : io.condenser.job.JobStatus.valueOf(status.getValue()), modelId, limit, cursor);
-        return ResponseEntity.ok(new JobPage().items(page.items().stream().map(mapper::job).toList())
+        return ResponseEntity.ok(new JobPage().items(mapper.jobs(page.items()))
                 .nextCursor(page.nextCursor()));
     }
 

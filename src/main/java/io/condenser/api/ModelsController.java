@@ -9,8 +9,10 @@ import io.condenser.problem.ProblemException;
 import io.condenser.storage.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.io.Resource;
@@ -42,7 +44,7 @@ class ModelsController implements ModelsApi {
             ModelEntity model = models.upload(name, file.getOriginalFilename(), content);
             return ResponseEntity.created(URI.create("/v1/models/" + model.getId())).body(mapper.model(model));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -68,7 +70,7 @@ class ModelsController implements ModelsApi {
     public ResponseEntity<Resource> downloadModel(UUID modelId, String ifNoneMatch) {
         ModelEntity model = models.get(modelId);
         String etag = "\"" + model.getSha256() + "\"";
-        if (ifNoneMatch != null && (ifNoneMatch.equals("*") || java.util.Arrays.stream(ifNoneMatch.split(","))
+        if (ifNoneMatch != null && (ifNoneMatch.equals("*") || Arrays.stream(ifNoneMatch.split(","))
                 .map(String::strip).map(t -> t.startsWith("W/") ? t.substring(2) : t).anyMatch(etag::equals))) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
         }

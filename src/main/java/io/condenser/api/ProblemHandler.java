@@ -1,5 +1,6 @@
 package io.condenser.api;
 
+import io.condenser.api.generated.JobsApi;
 import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
@@ -20,10 +21,13 @@ import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 
@@ -139,10 +143,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 HttpStatus.valueOf(type.status()), request);
     }
 
-    /** Job submissions report invalid specs with their own type, so that pipelines can tell them apart. */
+    /**
+     * A job submission reports every refusal of its body, whether Spring or the planner found it, as an invalid job
+     * spec, so that pipelines need to handle one type.
+     */
     private static ProblemType invalidType(WebRequest request) {
-        return request.getDescription(false).endsWith("/v1/jobs") ? ProblemType.INVALID_JOB_SPEC
-                : ProblemType.INVALID_REQUEST;
+        Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE,
+                RequestAttributes.SCOPE_REQUEST);
+        boolean jobSubmission = JobsApi.PATH_CREATE_JOB.equals(pattern) && request instanceof ServletWebRequest servlet
+                && "POST".equals(servlet.getRequest().getMethod());
+        return jobSubmission ? ProblemType.INVALID_JOB_SPEC : ProblemType.INVALID_REQUEST;
     }
 
     private static String message(FieldError error) {

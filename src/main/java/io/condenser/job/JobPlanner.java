@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -134,7 +135,7 @@ public class JobPlanner {
         normalizedSteps.add(normalized);
     }
 
-    private static java.util.Optional<Object> checkValue(ParameterDefinition parameter, Object value, String field,
+    private static Optional<Object> checkValue(ParameterDefinition parameter, Object value, String field,
                                                          List<FieldProblem> problems) {
         boolean fits = switch (parameter.kind()) {
             case BOOLEAN -> value instanceof Boolean;
@@ -144,14 +145,14 @@ public class JobPlanner {
         };
         if (!fits) {
             problems.add(new FieldProblem(field, "must be a " + parameter.kind().name().toLowerCase()));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!parameter.allowedValues().isEmpty() && !parameter.allowedValues().contains(value)) {
             problems.add(new FieldProblem(field, "'" + value + "' is not one of "
                     + String.join(", ", parameter.allowedValues())));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(value);
+        return Optional.of(value);
     }
 
     private static JobSpecDocument.EvaluationDocument normalizedEvaluation(JobSpecDocument.EvaluationDocument given) {

@@ -18,6 +18,7 @@ import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.storage.ArtifactStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,8 +78,11 @@ public class JobRunner {
             queue.release(claim);
             log.info("job {} given back to the queue: {}", claim.id(), e.getMessage());
         } catch (TaskCancelledException e) {
-            queue.cancelled(claim);
-            log.info("job {} cancelled", claim.id());
+            if (queue.cancelled(claim)) {
+                log.info("job {} cancelled", claim.id());
+            } else {
+                log.warn("job {} stopped ({}) after losing its lease", claim.id(), e.getMessage());
+            }
         } catch (ProblemException e) {
             fail(claim, JobError.of(e.type() == ProblemType.NOT_FOUND ? ProblemType.COMPRESSION_FAILED : e.type(),
                     e.getMessage()));
@@ -143,7 +147,7 @@ public class JobRunner {
                         throw new TaskCancelledException("cancelled or lease lost before the result was committed");
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
         }

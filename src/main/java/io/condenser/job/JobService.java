@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Sort;
@@ -77,8 +80,10 @@ public class JobService {
         return jobs.findById(id).orElseThrow(() -> ProblemException.notFound("job", id));
     }
 
-    public List<JobMetricEntity> metrics(UUID jobId) {
-        return metrics.findByJobIdOrderById(jobId);
+    /** The metric rows of each of the given jobs, read in one query. */
+    public Map<UUID, List<JobMetricEntity>> metrics(Collection<UUID> jobIds) {
+        return metrics.findByJobIdInOrderById(jobIds).stream()
+                .collect(Collectors.groupingBy(JobMetricEntity::getJobId));
     }
 
     public JobSpecDocument spec(JobEntity job) {
@@ -117,16 +122,14 @@ public class JobService {
 
     /** Cancels a queued job, or asks the worker of a running one to stop. Repeating a pending request is harmless. */
     public JobEntity cancel(UUID id) {
+        get(id);
+        boolean requested = queue.requestCancel(id).isPresent();
         JobEntity job = get(id);
-        if (queue.requestCancel(id).isEmpty()) {
-            JobEntity current = get(id);
-            if (current.getStatus().isTerminal()) {
-                throw new ProblemException(ProblemType.JOB_FINISHED, "job " + id + " already finished with status "
-                        + current.getStatus());
-            }
-            return current;
+        if (!requested && job.getStatus().isTerminal()) {
+            throw new ProblemException(ProblemType.JOB_FINISHED, "job " + id + " already finished with status "
+                    + job.getStatus());
         }
-        return get(job.getId());
+        return job;
     }
 
     private static ProblemException unknownModel(UUID modelId) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -167,7 +168,7 @@ public class ModelService {
     private static void refuseOtherFormats(Path file) throws IOException {
         byte[] head = new byte[ZIP_MAGIC.length];
         try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(head, 0, head.length) == head.length && java.util.Arrays.equals(head, ZIP_MAGIC)) {
+            if (in.readNBytes(head, 0, head.length) == head.length && Arrays.equals(head, ZIP_MAGIC)) {
                 throw new ProblemException(ProblemType.UNSUPPORTED_MODEL_FORMAT, "the file is a zip archive"
                         + " (TorchScript, or ONNX with external data); this version accepts plain .onnx files");
             }

@@ -1,10 +1,12 @@
 package io.condenser.support;
 
+import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -25,7 +27,7 @@ public record KeysetCursor(Instant createdAt, UUID id) {
                     UUID.fromString(parts[2]));
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "cursor is not one this service handed out",
-                    java.util.List.of(new io.condenser.problem.FieldProblem("cursor", "not a valid cursor")));
+                    List.of(new FieldProblem("cursor", "not a valid cursor")));
         }
     }
 }

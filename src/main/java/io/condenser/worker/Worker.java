@@ -11,6 +11,7 @@ import io.condenser.job.JobStatus;
 import io.condenser.problem.ProblemType;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -145,7 +146,7 @@ public class Worker implements SmartLifecycle {
         running.put(claim.id(), job);
         log.info("job {} claimed (attempt {}, {})", claim.id(), claim.attempt(), claim.device());
         RuntimeSettings runtime = new RuntimeSettings(
-                ExecutionDevice.valueOf(claim.device().toUpperCase(java.util.Locale.ROOT)), engineThreads);
+                ExecutionDevice.valueOf(claim.device().toUpperCase(Locale.ROOT)), engineThreads);
         jobThreads.execute(() -> {
             try {
                 runner.run(claim, job, runtime, properties.workDir());

@@ -148,6 +148,32 @@ class JobApiTest extends IntegrationTestSupport {
     }
 
     @Test
+    void malformedJsonIsAnInvalidSpec() {
+        ApiClient.Response response = api().postJson("/v1/jobs", "{\"modelId\": ");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("type").asString()).endsWith("/invalid-job-spec");
+    }
+
+    @Test
+    void jobsArePagedNewestFirstAndFilteredByModel() {
+        List<String> submitted = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            submitted.add(api().postJson("/v1/jobs", spec(Map.of("type", "quantize", "mode", "dynamic"))).json()
+                    .get("id").asString());
+        }
+        JsonNode first = api().get("/v1/jobs?limit=2&modelId=" + modelId).json();
+        assertThat(first.get("items")).extracting(j -> j.get("id").asString())
+                .containsExactly(submitted.get(2), submitted.get(1));
+        JsonNode second = api().get("/v1/jobs?limit=2&modelId=" + modelId + "&cursor="
+                + first.get("nextCursor").asString()).json();
+        assertThat(second.get("items")).extracting(j -> j.get("id").asString()).containsExactly(submitted.get(0));
+        assertThat(second.hasNonNull("nextCursor")).isFalse();
+        assertThat(api().get("/v1/jobs?status=RUNNING&modelId=" + modelId).json().get("items")).isEmpty();
+        assertThat(api().get("/v1/jobs?status=SLEEPING").status()).isEqualTo(400);
+    }
+
+    @Test
     void methodsListTheirParameters() {
         JsonNode methods = api().get("/v1/methods").json();
         JsonNode dynamic = null;

@@ -92,9 +92,16 @@ public final class ModelValidator {
                 return;
             }
         }
+        long elements;
+        try {
+            elements = OnnxTensors.elementCount(tensor);
+        } catch (ArithmeticException e) {
+            problems.add("initializer '" + tensor.getName() + "' has more elements than a 64-bit count holds");
+            return;
+        }
         int elementSize = OnnxTensors.elementSize(tensor.getDataType());
         if (tensor.hasRawData() && elementSize > 0) {
-            long expected = OnnxTensors.elementCount(tensor) * elementSize;
+            long expected = elements * elementSize;
             if (tensor.getRawData().size() != expected) {
                 problems.add("initializer '" + tensor.getName() + "' has " + tensor.getRawData().size()
                         + " bytes of data where its shape needs " + expected);

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ public final class OnnxNodes {
 
     public static AttributeProto attribute(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
-                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
+                .setS(ByteString.copyFromUtf8(value)).build();
     }
 
     public static AttributeProto attribute(String name, long... values) {

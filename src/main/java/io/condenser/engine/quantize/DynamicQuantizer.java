@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Dynamic quantization in the form ONNX Runtime's own quantizer emits, so that ONNX Runtime fuses it into its integer
@@ -240,7 +241,7 @@ public final class DynamicQuantizer {
         }
 
         private static void removeNamed(List<ValueInfoProto> infos, Set<String> dropped, Runnable clear,
-                                        java.util.function.Consumer<ValueInfoProto> add) {
+                                        Consumer<ValueInfoProto> add) {
             List<ValueInfoProto> kept = infos.stream().filter(i -> !dropped.contains(i.getName())).toList();
             clear.run();
             kept.forEach(add);
