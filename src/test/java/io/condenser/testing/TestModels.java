@@ -8,11 +8,17 @@ import io.condenser.engine.onnx.OnnxGraphBuilder;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Small models of the architectures Condenser compresses, built in code with the engine's own graph builder. */
 public final class TestModels {
+
+    /** Evaluation settings that, with {@link #slowJobModel()}, keep a job running for many seconds. */
+    public static final Map<String, Object> SLOW_JOB_EVALUATION =
+            Map.of("samples", 1024, "batchSize", 1024, "latencyRuns", 1000);
 
     private TestModels() {
     }
@@ -91,6 +97,14 @@ public final class TestModels {
                 .build();
     }
 
+    /**
+     * A model and evaluation settings whose job runs for many seconds on any CPU (2000 timed runs of a 1024x1024
+     * product on 1024 samples), so that tests can act on a job while it runs. Each run checks for cancellation.
+     */
+    public static ModelProto slowJobModel() {
+        return mlp(1024, 1024, 10, 99);
+    }
+
     public static Path write(ModelProto model, Path file) throws IOException {
         OnnxModelFiles.write(model, file);
         return file;
@@ -106,7 +120,7 @@ public final class TestModels {
 
     private static float[] constant(int count, float value) {
         float[] values = new float[count];
-        java.util.Arrays.fill(values, value);
+        Arrays.fill(values, value);
         return values;
     }
 }

@@ -34,11 +34,11 @@ class WorkerCrashTest extends IntegrationTestSupport {
     @Test
     void aKilledWorkerProcessLosesNoJob() throws Exception {
         jdbc.sql("DELETE FROM jobs").update();
-        String modelId = api().uploadModel("mlp.onnx", TestModels.mlp(64, 32, 10, 6).toByteArray()).json()
+        String modelId = api().uploadModel("mlp.onnx", TestModels.slowJobModel().toByteArray()).json()
                 .get("id").asString();
         ApiClient.Response submitted = api().postJson("/v1/jobs", Map.of("modelId", modelId,
                 "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
-                "evaluation", Map.of("samples", 64, "batchSize", 64, "latencyRuns", 1000)));
+                "evaluation", TestModels.SLOW_JOB_EVALUATION));
         String location = submitted.header("Location");
         UUID id = UUID.fromString(submitted.json().get("id").asString());
 

@@ -87,7 +87,8 @@ class WorkerTest extends IntegrationTestSupport {
 
     @Test
     void aRunningJobStopsWhenCancelledAndLeavesNoResult() throws Exception {
-        String location = submit(Map.of("samples", 64, "batchSize", 64, "latencyRuns", 1000));
+        modelId = api().uploadModel("slow.onnx", TestModels.slowJobModel().toByteArray()).json().get("id").asString();
+        String location = submit(TestModels.SLOW_JOB_EVALUATION);
         startWorker(3);
         awaitStatus(location, "RUNNING", Duration.ofSeconds(30));
 
@@ -105,7 +106,8 @@ class WorkerTest extends IntegrationTestSupport {
 
     @Test
     void aStoppingWorkerGivesItsJobBackWithoutUsingAnAttempt() throws Exception {
-        String location = submit(Map.of("samples", 64, "batchSize", 64, "latencyRuns", 1000));
+        modelId = api().uploadModel("slow.onnx", TestModels.slowJobModel().toByteArray()).json().get("id").asString();
+        String location = submit(TestModels.SLOW_JOB_EVALUATION);
         Worker first = startWorker(3);
         awaitStatus(location, "RUNNING", Duration.ofSeconds(30));
 
