@@ -1,7 +1,9 @@
 package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.eval.EvaluationSettings;
+import io.condenser.engine.eval.SyntheticInputs;
 import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
@@ -25,6 +27,7 @@ public class JobPlanner {
     static final int DEFAULT_LATENCY_RUNS = 30;
     static final int WARMUP_RUNS = 3;
     static final long DEFAULT_SEED = 42;
+    static final int MAX_DIMENSION = 4096;
 
     private final MethodCatalog catalog;
 
@@ -55,6 +58,14 @@ public class JobPlanner {
                 planStep(i, spec.steps().get(i), problems, steps, normalizedSteps);
             }
         }
+        if (spec.evaluation() != null && spec.evaluation().dimensions() != null) {
+            spec.evaluation().dimensions().forEach((name, size) -> {
+                if (size == null || size < 1 || size > MAX_DIMENSION) {
+                    problems.add(new FieldProblem("evaluation.dimensions." + name,
+                            "must be between 1 and " + MAX_DIMENSION));
+                }
+            });
+        }
         if (!problems.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_JOB_SPEC, problems.stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), problems);
@@ -67,9 +78,23 @@ public class JobPlanner {
                 evaluation.seed()));
     }
 
-    /** @throws ProblemException METHOD_NOT_APPLICABLE naming each step that cannot run on this model */
+    /**
+     * @throws ProblemException METHOD_NOT_APPLICABLE naming each step that cannot run on this model, or the evaluation
+     *                          when the model cannot be fed synthetic inputs of that size
+     */
     public void checkApplicable(PlannedJob job, ModelProto model) {
         List<FieldProblem> problems = new ArrayList<>();
+        try {
+            EvaluationSettings evaluation = job.evaluation();
+            long elements = SyntheticInputs.of(model).batchElements(evaluation.batchSize(), evaluation.dimensions());
+            if (elements > SyntheticInputs.MAX_BATCH_ELEMENTS) {
+                problems.add(new FieldProblem("evaluation.batchSize", "a batch of " + evaluation.batchSize()
+                        + " samples of this model's inputs exceeds " + SyntheticInputs.MAX_BATCH_ELEMENTS
+                        + " elements; lower evaluation.batchSize or evaluation.dimensions"));
+            }
+        } catch (UnsupportedModelException e) {
+            problems.add(new FieldProblem("evaluation", e.getMessage()));
+        }
         for (PlannedJob.PlannedStep step : job.steps()) {
             step.definition().whyNotApplicable(step.arguments(), model)
                     .ifPresent(reason -> problems.add(new FieldProblem("steps[" + step.index() + "]", reason)));

@@ -137,7 +137,9 @@ public class JobQueue {
                         UPDATE jobs SET status = CASE WHEN status = 'CANCELLING' THEN 'CANCELLED' ELSE 'QUEUED' END,
                                attempts = CASE WHEN status = 'RUNNING' THEN attempts - 1 ELSE attempts END,
                                finished_at = CASE WHEN status = 'CANCELLING' THEN now() ELSE NULL END,
-                               progress = 0, progress_message = 'worker shut down; queued again',
+                               progress = 0,
+                               progress_message = CASE WHEN status = 'CANCELLING' THEN 'cancelled'
+                                                       ELSE 'worker shut down; queued again' END,
                                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')
                         RETURNING status, device""")

@@ -92,7 +92,8 @@ public class JobRunner {
             fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, "the worker ran out of memory: " + e.getMessage()));
         } catch (Exception | LinkageError e) {
             log.error("job {} failed", claim.id(), e);
-            fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage()));
+            fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, "the worker failed with " + e.getClass().getSimpleName()
+                    + "; the details are in its log under job " + claim.id()));
         } finally {
             deleteRecursively(workDir);
         }

@@ -69,7 +69,8 @@ public class ModelService {
             ModelEntity model = new ModelEntity(id, displayName(name, fileName), ModelFormat.ONNX, stored.key(),
                     stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null, now());
             return transactions.execute(status -> models.save(model));
-        } catch (RuntimeException | IOException e) {
+        } catch (Throwable e) {
+            // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its file behind.
             deleteQuietly(stored.key());
             throw e;
         }
@@ -93,7 +94,8 @@ public class ModelService {
                 }
             }
         });
-        return models.save(model);
+        // Flushed now: the caller's next statements (plain SQL) refer to this row by foreign key.
+        return models.saveAndFlush(model);
     }
 
     public Optional<ModelEntity> findById(UUID id) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -47,7 +48,11 @@ public class Worker implements SmartLifecycle {
     private final DataSource dataSource;
     private final JsonMapper json;
     private final String workerId;
-    private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
+    /**
+     * Running jobs by lease token, not job id: after a lost lease this worker may claim the same job again while the
+     * old run is still winding down, and each run must keep its own heartbeats.
+     */
+    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     private final Semaphore freeSlots;
     private final Object wakeLock = new Object();
     private boolean wakeRequested;
@@ -97,10 +102,11 @@ public class Worker implements SmartLifecycle {
         active = false;
         wake();
         listener.stop();
-        running.values().forEach(RunningJob::stopForShutdown);
-        jobThreads.shutdown();
         try {
-            loop.join(properties.pollInterval().toMillis());
+            // A claim in flight is launched before the loop ends, so the stop below reaches its job too.
+            loop.join();
+            running.values().forEach(RunningJob::stopForShutdown);
+            jobThreads.shutdown();
             if (!jobThreads.awaitTermination(30, TimeUnit.SECONDS)) {
                 log.warn("jobs still running at shutdown; their leases will expire and the reaper re-queues them");
             }
@@ -143,31 +149,34 @@ public class Worker implements SmartLifecycle {
 
     private void launch(ClaimedJob claim) {
         RunningJob job = new RunningJob(claim, queue);
-        running.put(claim.id(), job);
+        running.put(claim.leaseToken(), job);
         log.info("job {} claimed (attempt {}, {})", claim.id(), claim.attempt(), claim.device());
         RuntimeSettings runtime = new RuntimeSettings(
                 ExecutionDevice.valueOf(claim.device().toUpperCase(Locale.ROOT)), engineThreads);
-        jobThreads.execute(() -> {
-            try {
-                runner.run(claim, job, runtime, properties.workDir());
-            } finally {
-                running.remove(claim.id());
-                freeSlots.release();
-                wake();
-            }
-        });
+        try {
+            jobThreads.execute(() -> {
+                try {
+                    runner.run(claim, job, runtime, properties.workDir());
+                } finally {
+                    finished(claim);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queue.release(claim);
+            finished(claim);
+        }
+    }
+
+    private void finished(ClaimedJob claim) {
+        running.remove(claim.leaseToken());
+        freeSlots.release();
+        wake();
     }
 
     private void onNotification(String channel, String payload) {
         if (JobQueue.CANCEL_CHANNEL.equals(channel)) {
-            try {
-                RunningJob job = running.get(UUID.fromString(payload));
-                if (job != null) {
-                    job.requestCancel();
-                }
-            } catch (IllegalArgumentException ignored) {
-                // Not a job id: nothing of ours.
-            }
+            running.values().stream().filter(job -> job.claim().id().toString().equals(payload))
+                    .forEach(RunningJob::requestCancel);
         } else if (Device.AUTO.wireName().equals(payload)
                 || capabilities.devices().stream().anyMatch(d -> d.wireName().equals(payload))) {
             wake();

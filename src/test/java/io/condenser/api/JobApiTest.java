@@ -92,6 +92,31 @@ class JobApiTest extends IntegrationTestSupport {
     }
 
     @Test
+    void evaluationDimensionsOutOfRangeAreRefused() {
+        assertInvalid(Map.of("modelId", modelId, "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
+                "evaluation", Map.of("dimensions", Map.of("sequence", -7))), 400, "invalid-job-spec",
+                "evaluation.dimensions.sequence");
+        assertInvalid(Map.of("modelId", modelId, "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
+                "evaluation", Map.of("dimensions", Map.of("sequence", 5000))), 400, "invalid-job-spec",
+                "evaluation.dimensions.sequence");
+    }
+
+    @Test
+    void syntheticBatchesTooLargeForMemoryAreRefusedBeforeQueueing() {
+        String model = upload(OnnxGraphBuilder.create("rows", 17)
+                .input("x", DataType.FLOAT, "batch", "rows", 16)
+                .floatInitializer("w", new long[] {16, 4}, new float[64])
+                .node("MatMul", List.of("x", "w"), List.of("y"))
+                .output("y", DataType.FLOAT, "batch", "rows", 4)
+                .build());
+        JsonNode problem = assertInvalid(Map.of("modelId", model,
+                        "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
+                        "evaluation", Map.of("batchSize", 1024, "dimensions", Map.of("rows", 4096))), 422,
+                "method-not-applicable", "evaluation.batchSize");
+        assertThat(problem.get("detail").asString()).contains("lower evaluation.batchSize");
+    }
+
+    @Test
     void aModelWithNothingToQuantizeIsRefusedAsNotApplicable() {
         String reluOnly = upload(OnnxGraphBuilder.create("relu", 17)
                 .input("x", DataType.FLOAT, "batch", 4)

@@ -43,23 +43,26 @@ public final class ModelComparison {
         try (OnnxRuntimeModel reference = OnnxRuntimeModel.load(originalFile, runtime);
              OnnxRuntimeModel candidate = OnnxRuntimeModel.load(candidateFile, runtime)) {
             FidelityAccumulator fidelity = new FidelityAccumulator();
-            int batches = (settings.samples() + fidelityBatch - 1) / fidelityBatch;
-            for (int b = 0; b < batches; b++) {
+            int done = 0;
+            for (int b = 0; done < settings.samples(); b++) {
                 monitor.checkCancelled();
-                List<HostTensor> batch = inputs.batch(fidelityBatch, settings.dimensions(), settings.seed() + b);
-                fidelity.add(reference.run(batch), candidate.run(batch), fidelityBatch);
-                monitor.progress(0.5 * (b + 1) / batches, "comparing outputs");
+                // A model with a fixed batch size runs whole batches; otherwise the last batch is the remainder.
+                int size = fixedBatch.isPresent() ? fidelityBatch : Math.min(fidelityBatch, settings.samples() - done);
+                List<HostTensor> batch = inputs.batch(size, settings.dimensions(), settings.seed() + b);
+                fidelity.add(reference.run(batch), candidate.run(batch), size);
+                done += size;
+                monitor.progress(0.5 * done / settings.samples(), "comparing outputs");
             }
 
             List<LatencyStats> referenceLatency = new ArrayList<>();
             List<LatencyStats> candidateLatency = new ArrayList<>();
-            int done = 0;
+            int timed = 0;
             for (int batchSize : latencyBatches) {
                 List<HostTensor> batch = inputs.batch(batchSize, settings.dimensions(), settings.seed());
                 long[][] nanos = timeInterleaved(reference, candidate, batch, settings, monitor);
                 referenceLatency.add(LatencyStats.of(batchSize, nanos[0]));
                 candidateLatency.add(LatencyStats.of(batchSize, nanos[1]));
-                monitor.progress(0.5 + 0.5 * ++done / latencyBatches.size(), "measuring latency");
+                monitor.progress(0.5 + 0.5 * ++timed / latencyBatches.size(), "measuring latency");
             }
             return new ComparisonReport(
                     measure(originalFile, original, referenceLatency),

@@ -29,6 +29,9 @@ public final class SyntheticInputs {
     /** The size of a symbolic dimension other than the batch when the caller names none. */
     public static final int DEFAULT_DIMENSION = 16;
 
+    /** At most this many elements in one batch of all inputs together (128 MB of int64), so a spec cannot exhaust memory. */
+    public static final long MAX_BATCH_ELEMENTS = 16L << 20;
+
     private final List<InputPlan> inputs;
 
     private record InputPlan(TensorSignature signature, ElementType type, OptionalLong indexBound) {
@@ -68,8 +71,35 @@ public final class SyntheticInputs {
         return OptionalLong.empty();
     }
 
-    /** One batch of inputs; the same seed gives the same values. */
+    /**
+     * How many elements one batch of all inputs holds, or {@link Long#MAX_VALUE} when that overflows.
+     */
+    public long batchElements(int batchSize, Map<String, Integer> dimensions) {
+        long total = 0;
+        try {
+            for (InputPlan plan : inputs) {
+                long elements = Arrays.stream(resolveShape(plan.signature(), batchSize, dimensions))
+                        .reduce(1, Math::multiplyExact);
+                total = Math.addExact(total, elements);
+            }
+            return total;
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * One batch of inputs; the same seed gives the same values.
+     *
+     * @throws UnsupportedModelException when the batch would hold more than {@link #MAX_BATCH_ELEMENTS} elements
+     */
     public List<HostTensor> batch(int batchSize, Map<String, Integer> dimensions, long seed) {
+        long elements = batchElements(batchSize, dimensions);
+        if (elements > MAX_BATCH_ELEMENTS) {
+            throw new UnsupportedModelException("a batch of " + batchSize + " synthetic samples would hold "
+                    + (elements == Long.MAX_VALUE ? "too many" : Long.toString(elements)) + " input elements (at most "
+                    + MAX_BATCH_ELEMENTS + "); lower evaluation.batchSize or evaluation.dimensions");
+        }
         SplittableRandom random = new SplittableRandom(seed);
         List<HostTensor> batch = new ArrayList<>(inputs.size());
         for (InputPlan plan : inputs) {

@@ -42,6 +42,16 @@ class ModelComparisonTest {
     }
 
     @Test
+    void exactlyTheRequestedNumberOfSamplesIsCompared() throws Exception {
+        Path model = TestModels.write(TestModels.mlp(16, 8, 4, 1), dir.resolve("a.onnx"));
+
+        FidelityReport fidelity = comparison.compare(model, model, new EvaluationSettings(10, 8, 1, 0, Map.of(), 1),
+                TaskMonitor.NONE).fidelity();
+
+        assertThat(fidelity.samples()).isEqualTo(10);
+    }
+
+    @Test
     void differentModelsDisagree() throws Exception {
         Path a = TestModels.write(TestModels.mlp(64, 32, 10, 1), dir.resolve("a.onnx"));
         Path b = TestModels.write(TestModels.mlp(64, 32, 10, 2), dir.resolve("b.onnx"));
