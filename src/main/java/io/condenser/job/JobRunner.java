@@ -127,7 +127,7 @@ public class JobRunner {
             ModelValidator.validate(model);
             Path resultFile = workDir.resolve("result.onnx");
             OnnxModelFiles.write(model, resultFile);
-            InspectionSummary inspection = InspectionSummary.of(ModelInspector.inspect(OnnxModelFiles.read(resultFile)));
+            InspectionSummary inspection = InspectionSummary.of(ModelInspector.inspect(model));
 
             monitor.progress(STEPS_SHARE, "measuring");
             ComparisonReport comparison = new ModelComparison(runtime).compare(original.path(), resultFile,

@@ -18,10 +18,7 @@ public final class ModelInspector {
 
     public static ModelInspection inspect(ModelProto model) {
         GraphProto graph = model.getGraph();
-        Map<String, Long> opsets = new TreeMap<>();
-        for (OperatorSetIdProto opset : model.getOpsetImportList()) {
-            opsets.merge(OnnxDomains.normalize(opset.getDomain()), opset.getVersion(), Math::max);
-        }
+        Map<String, Long> opsets = opsets(model);
         Map<String, Integer> operators = new TreeMap<>();
         for (NodeProto node : graph.getNodeList()) {
             String domain = OnnxDomains.normalize(node.getDomain());
@@ -51,5 +48,18 @@ public final class ModelInspector {
                 graph.getNodeCount(),
                 parameters,
                 bytes);
+    }
+
+    /** The version of the default ONNX operator set, 0 when the model imports none; without a full inspection. */
+    public static long defaultOpset(ModelProto model) {
+        return opsets(model).getOrDefault(OnnxDomains.DEFAULT, 0L);
+    }
+
+    private static Map<String, Long> opsets(ModelProto model) {
+        Map<String, Long> opsets = new TreeMap<>();
+        for (OperatorSetIdProto opset : model.getOpsetImportList()) {
+            opsets.merge(OnnxDomains.normalize(opset.getDomain()), opset.getVersion(), Math::max);
+        }
+        return opsets;
     }
 }

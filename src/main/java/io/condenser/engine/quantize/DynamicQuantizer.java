@@ -61,6 +61,7 @@ public final class DynamicQuantizer {
         private final ModelProto model;
         private final DynamicQuantizationOptions options;
         private final UniqueNames names;
+        private final GraphIndex index;
         private final List<NodeProto> nodes = new ArrayList<>();
         private final Map<String, TensorProto> addedInitializers = new LinkedHashMap<>();
         private final Map<String, QuantizedActivation> activations = new HashMap<>();
@@ -71,6 +72,7 @@ public final class DynamicQuantizer {
             this.model = model;
             this.options = options;
             this.names = new UniqueNames(model.getGraph());
+            this.index = GraphIndex.of(model);
         }
 
         void keep(NodeProto node) {
@@ -182,7 +184,7 @@ public final class DynamicQuantizer {
             if (beta == 1.0f) {
                 return bias;
             }
-            TensorProto constant = GraphIndex.of(model).constant(bias).orElse(null);
+            TensorProto constant = index.constant(bias).orElse(null);
             if (constant != null && constant.getDataType() == DataType.FLOAT_VALUE) {
                 FloatBuffer values = OnnxTensors.floats(constant);
                 float[] scaled = new float[values.remaining()];

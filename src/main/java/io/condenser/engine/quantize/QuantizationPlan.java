@@ -43,7 +43,7 @@ public final class QuantizationPlan {
 
     /** @throws UnsupportedModelException when the model's operator set is too old for the quantized operators */
     public static QuantizationPlan of(ModelProto model, DynamicQuantizationOptions options) {
-        long opset = ModelInspector.inspect(model).defaultOpset();
+        long opset = ModelInspector.defaultOpset(model);
         if (opset < MIN_OPSET) {
             throw new UnsupportedModelException("dynamic quantization emits DynamicQuantizeLinear, which needs ONNX"
                     + " opset " + MIN_OPSET + " or later; the model uses opset " + opset
