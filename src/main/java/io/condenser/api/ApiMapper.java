@@ -1,5 +1,9 @@
 package io.condenser.api;
 
+import io.condenser.api.generated.dto.Accuracy;
+import io.condenser.api.generated.dto.Dataset;
+import io.condenser.api.generated.dto.DatasetFormat;
+import io.condenser.api.generated.dto.DatasetInspection;
 import io.condenser.api.generated.dto.Device;
 import io.condenser.api.generated.dto.EvaluationSpec;
 import io.condenser.api.generated.dto.Fidelity;
@@ -18,6 +22,9 @@ import io.condenser.api.generated.dto.Problem;
 import io.condenser.api.generated.dto.StepReport;
 import io.condenser.api.generated.dto.StepSpec;
 import io.condenser.api.generated.dto.TensorDescription;
+import io.condenser.dataset.DatasetEntity;
+import io.condenser.dataset.DatasetService;
+import io.condenser.dataset.DatasetSummary;
 import io.condenser.job.JobEntity;
 import io.condenser.job.JobError;
 import io.condenser.job.JobMetricEntity;
@@ -25,6 +32,7 @@ import io.condenser.job.JobService;
 import io.condenser.job.JobSpecDocument;
 import io.condenser.job.MetricNames;
 import io.condenser.job.MetricSubject;
+import io.condenser.job.ParameterDefinition;
 import io.condenser.job.StepDefinition;
 import io.condenser.model.InspectionSummary;
 import io.condenser.model.ModelEntity;
@@ -35,6 +43,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -46,11 +55,33 @@ import org.springframework.stereotype.Component;
 class ApiMapper {
 
     private final ModelService models;
+    private final DatasetService datasets;
     private final JobService jobs;
 
-    ApiMapper(ModelService models, JobService jobs) {
+    ApiMapper(ModelService models, DatasetService datasets, JobService jobs) {
         this.models = models;
+        this.datasets = datasets;
         this.jobs = jobs;
+    }
+
+    Dataset dataset(DatasetEntity entity) {
+        DatasetSummary summary = datasets.summary(entity);
+        return new Dataset()
+                .id(entity.getId())
+                .name(entity.getName())
+                .format(DatasetFormat.fromValue(entity.getFormat().name()))
+                .sizeBytes(entity.getSizeBytes())
+                .sha256(entity.getSha256())
+                .createdAt(time(entity.getCreatedAt()))
+                .inspection(new DatasetInspection()
+                        .sampleCount(summary.sampleCount())
+                        .sampleShape(summary.sampleShape())
+                        .labelled(summary.labelled())
+                        .classCount(summary.classCount())
+                        .labelCounts(summary.labelled() ? new LinkedHashMap<>(summary.labelCounts()) : null)
+                        .minimum(summary.minimum())
+                        .maximum(summary.maximum())
+                        .mean(summary.mean()));
     }
 
     Model model(ModelEntity entity) {
@@ -125,9 +156,9 @@ class ApiMapper {
         }).toList();
         EvaluationSpec evaluation = spec.getEvaluation();
         return new JobSpecDocument(spec.getModelId(), spec.getDevice() == null ? null : spec.getDevice().getValue(),
-                steps, evaluation == null ? null : new JobSpecDocument.EvaluationDocument(evaluation.getSamples(),
-                evaluation.getBatchSize(), evaluation.getLatencyRuns(), evaluation.getDimensions(),
-                evaluation.getSeed()));
+                steps, evaluation == null ? null : new JobSpecDocument.EvaluationDocument(evaluation.getDatasetId(),
+                evaluation.getOutput(), evaluation.getSamples(), evaluation.getBatchSize(),
+                evaluation.getLatencyRuns(), evaluation.getDimensions(), evaluation.getSeed()));
     }
 
     Method method(StepDefinition definition) {
@@ -136,13 +167,20 @@ class ApiMapper {
                 .selector(definition.selectorField())
                 .name(definition.method())
                 .description(definition.description())
-                .parameters(definition.parameters().stream().map(p -> new MethodParameter()
-                        .name(p.name())
-                        .type(p.kind().name().toLowerCase())
-                        .required(p.required())
-                        .allowedValues(p.allowedValues().isEmpty() ? null : p.allowedValues())
-                        .defaultValue(p.defaultValue() == null ? null : p.defaultValue().toString())
-                        .description(p.description())).toList());
+                .parameters(definition.parameters().stream().map(ApiMapper::parameter).toList());
+    }
+
+    private static MethodParameter parameter(ParameterDefinition p) {
+        return new MethodParameter()
+                .name(p.name())
+                .type(p.kind().name().toLowerCase(Locale.ROOT))
+                .required(p.required())
+                .allowedValues(p.allowedValues().isEmpty() ? null : p.allowedValues())
+                .defaultValue(p.defaultValue() == null ? null : p.defaultValue().toString())
+                .minimum(p.minimum() == null ? null : p.minimum().doubleValue())
+                .maximum(p.maximum() == null ? null : p.maximum().doubleValue())
+                .fields(p.fields().isEmpty() ? null : p.fields().stream().map(ApiMapper::parameter).toList())
+                .description(p.description());
     }
 
     private static JobSpec spec(JobSpecDocument document) {
@@ -160,6 +198,8 @@ class ApiMapper {
                     return step;
                 }).toList())
                 .evaluation(evaluation == null ? null : new EvaluationSpec()
+                        .datasetId(evaluation.datasetId())
+                        .output(evaluation.output())
                         .samples(evaluation.samples())
                         .batchSize(evaluation.batchSize())
                         .latencyRuns(evaluation.latencyRuns())
@@ -208,6 +248,7 @@ class ApiMapper {
         }
         Map<Integer, Latency> latency = new TreeMap<>();
         ModelMeasurement measurement = new ModelMeasurement();
+        Accuracy accuracy = new Accuracy();
         for (JobMetricEntity row : mine) {
             Integer batch = row.getBatchSize();
             switch (row.getName()) {
@@ -218,11 +259,15 @@ class ApiMapper {
                 case MetricNames.LATENCY_P95 -> latency(latency, batch).p95Ms(row.getValue());
                 case MetricNames.THROUGHPUT -> latency(latency, batch).throughputPerSecond(row.getValue());
                 case MetricNames.LATENCY_RUNS -> latency(latency, batch).runs((int) row.getValue());
+                case MetricNames.ACCURACY_SAMPLES -> accuracy.samples((long) row.getValue());
+                case MetricNames.ACCURACY_TOP1 -> accuracy.top1(row.getValue());
+                case MetricNames.ACCURACY_TOP5 -> accuracy.top5(row.getValue());
                 default -> {
                 }
             }
         }
-        return measurement.latency(new ArrayList<>(latency.values()));
+        return measurement.latency(new ArrayList<>(latency.values()))
+                .accuracy(accuracy.getTop1() == null ? null : accuracy);
     }
 
     private static Latency latency(Map<Integer, Latency> byBatch, Integer batch) {

@@ -7,6 +7,7 @@ import io.condenser.api.generated.dto.JobSpec;
 import io.condenser.api.generated.dto.JobStatus;
 import io.condenser.job.JobEntity;
 import io.condenser.job.JobService;
+import io.condenser.support.KeysetPage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -41,7 +42,7 @@ class JobsController implements JobsApi {
 
     @Override
     public ResponseEntity<JobPage> listJobs(JobStatus status, UUID modelId, Integer limit, String cursor) {
-        io.condenser.job.JobPage page = jobs.list(status == null ? null
+        KeysetPage<JobEntity> page = jobs.list(status == null ? null
                 : io.condenser.job.JobStatus.valueOf(status.getValue()), modelId, limit, cursor);
         return ResponseEntity.ok(new JobPage().items(mapper.jobs(page.items()))
                 .nextCursor(page.nextCursor()));

@@ -56,7 +56,7 @@ class DynamicQuantizationStep implements StepDefinition {
     }
 
     @Override
-    public PipelineStep create(StepArguments arguments) {
+    public PipelineStep create(StepArguments arguments, StepContext context) {
         DynamicQuantizationOptions options = options(arguments);
         DynamicQuantizer quantizer = new DynamicQuantizer();
         return (model, monitor) -> {
@@ -66,7 +66,7 @@ class DynamicQuantizationStep implements StepDefinition {
     }
 
     @Override
-    public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model) {
+    public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets) {
         try {
             QuantizationPlan plan = QuantizationPlan.of(model, options(arguments));
             if (plan.isEmpty()) {

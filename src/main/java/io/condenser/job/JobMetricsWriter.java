@@ -1,5 +1,6 @@
 package io.condenser.job;
 
+import io.condenser.engine.eval.AccuracyReport;
 import io.condenser.engine.eval.ComparisonReport;
 import io.condenser.engine.eval.FidelityReport;
 import io.condenser.engine.eval.LatencyStats;
@@ -65,6 +66,14 @@ final class JobMetricsWriter {
                     latency.throughputPerSecond()));
             rows.add(new JobMetricEntity(jobId, subject, MetricNames.LATENCY_RUNS, "count", batch, null, null,
                     latency.runs()));
+        }
+        AccuracyReport accuracy = measurement.accuracy();
+        if (accuracy != null) {
+            add(subject, MetricNames.ACCURACY_SAMPLES, "count", accuracy.samples());
+            add(subject, MetricNames.ACCURACY_TOP1, "ratio", accuracy.top1());
+            if (accuracy.top5() != null) {
+                add(subject, MetricNames.ACCURACY_TOP5, "ratio", accuracy.top5());
+            }
         }
     }
 

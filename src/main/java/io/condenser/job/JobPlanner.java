@@ -2,6 +2,7 @@ package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.eval.DatasetFeed;
 import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.SyntheticInputs;
 import io.condenser.problem.FieldProblem;
@@ -10,8 +11,11 @@ import io.condenser.problem.ProblemType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +32,7 @@ public class JobPlanner {
     static final int WARMUP_RUNS = 3;
     static final long DEFAULT_SEED = 42;
     static final int MAX_DIMENSION = 4096;
+    static final int MAX_SYNTHETIC_SAMPLES = 4096;
 
     private final MethodCatalog catalog;
 
@@ -58,6 +63,11 @@ public class JobPlanner {
                 planStep(i, spec.steps().get(i), problems, steps, normalizedSteps);
             }
         }
+        if (spec.evaluation() != null && spec.evaluation().datasetId() == null && spec.evaluation().samples() != null
+                && spec.evaluation().samples() > MAX_SYNTHETIC_SAMPLES) {
+            problems.add(new FieldProblem("evaluation.samples", "at most " + MAX_SYNTHETIC_SAMPLES
+                    + " synthetic samples; name a dataset (evaluation.datasetId) to evaluate on more"));
+        }
         if (spec.evaluation() != null && spec.evaluation().dimensions() != null) {
             spec.evaluation().dimensions().forEach((name, size) -> {
                 if (size == null || size < 1 || size > MAX_DIMENSION) {
@@ -73,35 +83,55 @@ public class JobPlanner {
         JobSpecDocument.EvaluationDocument evaluation = normalizedEvaluation(spec.evaluation());
         JobSpecDocument normalized = new JobSpecDocument(spec.modelId(), device.wireName(), normalizedSteps,
                 evaluation);
-        return new PlannedJob(normalized, device, steps, new EvaluationSettings(evaluation.samples(),
-                evaluation.batchSize(), evaluation.latencyRuns(), WARMUP_RUNS, evaluation.dimensions(),
-                evaluation.seed()));
+        int samples = evaluation.samples() == null ? EvaluationSettings.ALL_SAMPLES : evaluation.samples();
+        return new PlannedJob(normalized, device, steps, new EvaluationSettings(samples, evaluation.batchSize(),
+                evaluation.latencyRuns(), WARMUP_RUNS, evaluation.dimensions(), evaluation.seed()));
     }
 
     /**
      * @throws ProblemException METHOD_NOT_APPLICABLE naming each step that cannot run on this model, or the evaluation
-     *                          when the model cannot be fed synthetic inputs of that size
+     *                          when the model cannot be fed its inputs
      */
-    public void checkApplicable(PlannedJob job, ModelProto model) {
+    public void checkApplicable(PlannedJob job, ModelProto model, JobDatasets datasets) {
         List<FieldProblem> problems = new ArrayList<>();
-        try {
-            EvaluationSettings evaluation = job.evaluation();
-            long elements = SyntheticInputs.of(model).batchElements(evaluation.batchSize(), evaluation.dimensions());
-            if (elements > SyntheticInputs.MAX_BATCH_ELEMENTS) {
-                problems.add(new FieldProblem("evaluation.batchSize", "a batch of " + evaluation.batchSize()
-                        + " samples of this model's inputs exceeds " + SyntheticInputs.MAX_BATCH_ELEMENTS
-                        + " elements; lower evaluation.batchSize or evaluation.dimensions"));
-            }
-        } catch (UnsupportedModelException e) {
-            problems.add(new FieldProblem("evaluation", e.getMessage()));
-        }
+        checkEvaluation(job, model, datasets, problems);
         for (PlannedJob.PlannedStep step : job.steps()) {
-            step.definition().whyNotApplicable(step.arguments(), model)
+            step.definition().whyNotApplicable(step.arguments(), model, datasets)
                     .ifPresent(reason -> problems.add(new FieldProblem("steps[" + step.index() + "]", reason)));
         }
         if (!problems.isEmpty()) {
             throw new ProblemException(ProblemType.METHOD_NOT_APPLICABLE, problems.stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), problems);
+        }
+    }
+
+    private static void checkEvaluation(PlannedJob job, ModelProto model, JobDatasets datasets,
+                                        List<FieldProblem> problems) {
+        EvaluationSettings evaluation = job.evaluation();
+        JobSpecDocument.EvaluationDocument document = job.normalized().evaluation();
+        String output = document.output();
+        if (output != null && model.getGraph().getOutputList().stream().noneMatch(o -> o.getName().equals(output))) {
+            problems.add(new FieldProblem("evaluation.output", "the model has no output '" + output + "'"));
+        }
+        try {
+            long elements;
+            String lower;
+            if (document.datasetId() != null) {
+                DatasetFeed feed = DatasetFeed.of(model, datasets.get(document.datasetId()));
+                elements = (long) feed.sampleElements() * evaluation.batchSize();
+                lower = "lower evaluation.batchSize";
+            } else {
+                elements = SyntheticInputs.of(model).batchElements(evaluation.batchSize(), evaluation.dimensions());
+                lower = "lower evaluation.batchSize or evaluation.dimensions";
+            }
+            if (elements > SyntheticInputs.MAX_BATCH_ELEMENTS) {
+                problems.add(new FieldProblem("evaluation.batchSize", "a batch of " + evaluation.batchSize()
+                        + " samples of this model's inputs exceeds " + SyntheticInputs.MAX_BATCH_ELEMENTS
+                        + " elements; " + lower));
+            }
+        } catch (UnsupportedModelException e) {
+            problems.add(new FieldProblem(document.datasetId() != null ? "evaluation.datasetId" : "evaluation",
+                    e.getMessage()));
         }
     }
 
@@ -125,29 +155,9 @@ public class JobPlanner {
                     + selector + " '" + method + "'") + "; one of " + String.join(", ", methods)));
             return;
         }
-        Map<String, Object> values = new LinkedHashMap<>();
         int before = problems.size();
-        for (String field : fields.keySet()) {
-            if (!field.equals("type") && !field.equals(selector)
-                    && definition.parameters().stream().noneMatch(p -> p.name().equals(field))) {
-                problems.add(new FieldProblem(path + "." + field, "unknown parameter of " + type + "/"
-                        + definition.method() + "; known: " + definition.parameters().stream()
-                        .map(ParameterDefinition::name).collect(Collectors.joining(", "))));
-            }
-        }
-        for (ParameterDefinition parameter : definition.parameters()) {
-            Object value = fields.get(parameter.name());
-            String field = path + "." + parameter.name();
-            if (value == null) {
-                if (parameter.required()) {
-                    problems.add(new FieldProblem(field, "required"));
-                } else {
-                    values.put(parameter.name(), parameter.defaultValue());
-                }
-                continue;
-            }
-            checkValue(parameter, value, field, problems).ifPresent(v -> values.put(parameter.name(), v));
-        }
+        Map<String, Object> values = checkFields(definition.parameters(), fields, path, Set.of("type", selector),
+                type + "/" + definition.method(), problems);
         if (problems.size() > before) {
             return;
         }
@@ -160,16 +170,57 @@ public class JobPlanner {
         normalizedSteps.add(normalized);
     }
 
+    /**
+     * Checks the fields of a step (or of an object parameter) against their definitions.
+     *
+     * @param ignored fields checked elsewhere (the step's type and method selector)
+     * @return the checked values with defaults filled in
+     */
+    private static Map<String, Object> checkFields(List<ParameterDefinition> definitions, Map<String, Object> fields,
+                                                   String path, Set<String> ignored, String owner,
+                                                   List<FieldProblem> problems) {
+        for (String field : fields.keySet()) {
+            if (!ignored.contains(field) && definitions.stream().noneMatch(p -> p.name().equals(field))) {
+                problems.add(new FieldProblem(path + "." + field, "unknown parameter of " + owner + "; known: "
+                        + definitions.stream().map(ParameterDefinition::name).collect(Collectors.joining(", "))));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ParameterDefinition parameter : definitions) {
+            Object value = fields.get(parameter.name());
+            String field = path + "." + parameter.name();
+            if (value == null && parameter.kind() == ParameterDefinition.Kind.OBJECT && !parameter.required()) {
+                value = Map.of();
+            }
+            if (value == null) {
+                if (parameter.required()) {
+                    problems.add(new FieldProblem(field, "required"));
+                } else {
+                    values.put(parameter.name(), parameter.defaultValue());
+                }
+                continue;
+            }
+            checkValue(parameter, value, field, problems).ifPresent(v -> values.put(parameter.name(), v));
+        }
+        return values;
+    }
+
     private static Optional<Object> checkValue(ParameterDefinition parameter, Object value, String field,
-                                                         List<FieldProblem> problems) {
+                                               List<FieldProblem> problems) {
         boolean fits = switch (parameter.kind()) {
             case BOOLEAN -> value instanceof Boolean;
-            case STRING -> value instanceof String;
+            case STRING, DATASET -> value instanceof String;
             case INTEGER -> value instanceof Integer || value instanceof Long;
             case NUMBER -> value instanceof Number;
+            case OBJECT -> value instanceof Map;
         };
         if (!fits) {
-            problems.add(new FieldProblem(field, "must be a " + parameter.kind().name().toLowerCase()));
+            String expected = switch (parameter.kind()) {
+                case DATASET -> "string (a dataset id)";
+                case OBJECT -> "object";
+                default -> parameter.kind().name().toLowerCase(Locale.ROOT);
+            };
+            problems.add(new FieldProblem(field, "must be a " + expected));
             return Optional.empty();
         }
         if (!parameter.allowedValues().isEmpty() && !parameter.allowedValues().contains(value)) {
@@ -177,14 +228,48 @@ public class JobPlanner {
                     + String.join(", ", parameter.allowedValues())));
             return Optional.empty();
         }
+        if (value instanceof Number number && !withinBounds(parameter, number)) {
+            problems.add(new FieldProblem(field, "must be between " + parameter.minimum() + " and "
+                    + parameter.maximum()));
+            return Optional.empty();
+        }
+        if (parameter.kind() == ParameterDefinition.Kind.DATASET && !isUuid((String) value)) {
+            problems.add(new FieldProblem(field, "'" + value + "' is not a dataset id"));
+            return Optional.empty();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> nested = new LinkedHashMap<>();
+            map.forEach((k, v) -> nested.put(String.valueOf(k), v));
+            int before = problems.size();
+            Map<String, Object> checked = checkFields(parameter.fields(), nested, field, Set.of(), parameter.name(),
+                    problems);
+            return problems.size() > before ? Optional.empty() : Optional.of(checked);
+        }
         return Optional.of(value);
+    }
+
+    private static boolean withinBounds(ParameterDefinition parameter, Number value) {
+        double v = value.doubleValue();
+        return (parameter.minimum() == null || v >= parameter.minimum().doubleValue())
+                && (parameter.maximum() == null || v <= parameter.maximum().doubleValue());
+    }
+
+    private static boolean isUuid(String value) {
+        try {
+            UUID.fromString(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static JobSpecDocument.EvaluationDocument normalizedEvaluation(JobSpecDocument.EvaluationDocument given) {
         JobSpecDocument.EvaluationDocument e = given == null
-                ? new JobSpecDocument.EvaluationDocument(null, null, null, null, null) : given;
+                ? new JobSpecDocument.EvaluationDocument(null, null, null, null, null, null, null) : given;
         return new JobSpecDocument.EvaluationDocument(
-                e.samples() == null ? DEFAULT_SAMPLES : e.samples(),
+                e.datasetId(),
+                e.output(),
+                e.samples() == null && e.datasetId() == null ? Integer.valueOf(DEFAULT_SAMPLES) : e.samples(),
                 e.batchSize() == null ? DEFAULT_BATCH_SIZE : e.batchSize(),
                 e.latencyRuns() == null ? DEFAULT_LATENCY_RUNS : e.latencyRuns(),
                 e.dimensions() == null ? Map.of() : Map.copyOf(e.dimensions()),

@@ -4,13 +4,16 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.TaskCancelledException;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.data.InvalidDatasetException;
 import io.condenser.engine.eval.ComparisonReport;
+import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.ModelComparison;
 import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.onnx.InvalidModelException;
 import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.ModelValidator;
 import io.condenser.engine.onnx.OnnxModelFiles;
+import io.condenser.dataset.DatasetService;
 import io.condenser.model.InspectionSummary;
 import io.condenser.model.ModelEntity;
 import io.condenser.model.ModelService;
@@ -49,17 +52,20 @@ public class JobRunner {
     private final JobPlanner planner;
     private final JobQueue queue;
     private final ModelService models;
+    private final DatasetService datasets;
     private final ArtifactStore store;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
 
     public JobRunner(JobRepository jobs, JobMetricRepository metrics, JobPlanner planner, JobQueue queue,
-                     ModelService models, ArtifactStore store, TransactionTemplate transactions, JsonMapper json) {
+                     ModelService models, DatasetService datasets, ArtifactStore store,
+                     TransactionTemplate transactions, JsonMapper json) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.planner = planner;
         this.queue = queue;
         this.models = models;
+        this.datasets = datasets;
         this.store = store;
         this.transactions = transactions;
         this.json = json;
@@ -86,7 +92,7 @@ public class JobRunner {
         } catch (ProblemException e) {
             fail(claim, JobError.of(e.type() == ProblemType.NOT_FOUND ? ProblemType.COMPRESSION_FAILED : e.type(),
                     e.getMessage()));
-        } catch (UnsupportedModelException | InvalidModelException e) {
+        } catch (UnsupportedModelException | InvalidModelException | InvalidDatasetException e) {
             fail(claim, JobError.of(ProblemType.COMPRESSION_FAILED, e.getMessage()));
         } catch (OutOfMemoryError e) {
             fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, "the worker ran out of memory: " + e.getMessage()));
@@ -107,9 +113,11 @@ public class JobRunner {
             throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the job's model was deleted");
         }
         ModelEntity source = models.get(job.getModelId());
-        try (ArtifactStore.LocalCopy original = store.localCopy(source.getStorageKey())) {
+        try (ArtifactStore.LocalCopy original = store.localCopy(source.getStorageKey());
+             JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.COMPRESSION_FAILED)) {
             ModelProto model = models.readModel(source, original.path());
-            planner.checkApplicable(plan, model);
+            planner.checkApplicable(plan, model, opened);
+            StepContext context = new StepContext(opened, runtime);
 
             List<StepReport> steps = new ArrayList<>();
             TaskMonitor stepsMonitor = monitor.slice(0, STEPS_SHARE);
@@ -117,7 +125,7 @@ public class JobRunner {
             for (PlannedJob.PlannedStep step : plan.steps()) {
                 monitor.checkCancelled();
                 long stepStart = System.nanoTime();
-                PipelineStep.Outcome outcome = step.definition().create(step.arguments())
+                PipelineStep.Outcome outcome = step.definition().create(step.arguments(), context)
                         .apply(model, stepsMonitor.slice((double) step.index() / count,
                                 (double) (step.index() + 1) / count));
                 model = outcome.model();
@@ -131,7 +139,7 @@ public class JobRunner {
 
             monitor.progress(STEPS_SHARE, "measuring");
             ComparisonReport comparison = new ModelComparison(runtime).compare(original.path(), resultFile,
-                    plan.evaluation(), monitor.slice(STEPS_SHARE, STEPS_SHARE + EVALUATION_SHARE));
+                    evaluationSettings(plan, opened), monitor.slice(STEPS_SHARE, STEPS_SHARE + EVALUATION_SHARE));
             monitor.checkCancelled();
             monitor.progress(STEPS_SHARE + EVALUATION_SHARE, "storing the result");
 
@@ -152,6 +160,12 @@ public class JobRunner {
                 }
             });
         }
+    }
+
+    private static EvaluationSettings evaluationSettings(PlannedJob plan, JobDatasets opened) {
+        JobSpecDocument.EvaluationDocument evaluation = plan.normalized().evaluation();
+        return evaluation.datasetId() == null ? plan.evaluation()
+                : plan.evaluation().withDataset(opened.path(evaluation.datasetId()), evaluation.output());
     }
 
     private void fail(ClaimedJob claim, JobError error) {

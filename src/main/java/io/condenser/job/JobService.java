@@ -1,5 +1,6 @@
 package io.condenser.job;
 
+import io.condenser.dataset.DatasetService;
 import io.condenser.model.ModelEntity;
 import io.condenser.model.ModelService;
 import io.condenser.problem.FieldProblem;
@@ -7,6 +8,7 @@ import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.support.KeysetCursor;
+import io.condenser.support.KeysetPage;
 import jakarta.persistence.criteria.Predicate;
 import java.io.IOException;
 import java.time.Instant;
@@ -34,19 +36,22 @@ public class JobService {
     private final JobQueue queue;
     private final JobPlanner planner;
     private final ModelService models;
+    private final DatasetService datasets;
     private final ArtifactStore store;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final int maxAttempts;
 
     public JobService(JobRepository jobs, JobMetricRepository metrics, JobQueue queue, JobPlanner planner,
-                      ModelService models, ArtifactStore store, TransactionTemplate transactions, JsonMapper json,
+                      ModelService models, DatasetService datasets, ArtifactStore store,
+                      TransactionTemplate transactions, JsonMapper json,
                       @Value("${condenser.worker.max-attempts}") int maxAttempts) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.queue = queue;
         this.planner = planner;
         this.models = models;
+        this.datasets = datasets;
         this.store = store;
         this.transactions = transactions;
         this.json = json;
@@ -54,25 +59,29 @@ public class JobService {
     }
 
     /**
-     * Checks the spec, then checks it against the model, then queues the job and announces it to the workers. Nothing
-     * is written unless every check passed.
+     * Checks the spec, then checks it against the model and its datasets, then queues the job and announces it to the
+     * workers. Nothing is written unless every check passed.
      */
     public JobEntity submit(JobSpecDocument spec) throws IOException {
         PlannedJob plan = planner.plan(spec);
         ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
-        try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey())) {
-            planner.checkApplicable(plan, models.readModel(model, copy.path()));
+        try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
+             JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
+            planner.checkApplicable(plan, models.readModel(model, copy.path()), opened);
         }
         JobEntity job = new JobEntity(UUID.randomUUID(), model.getId(), plan.device(),
                 json.writeValueAsString(plan.normalized()), maxAttempts, Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {
             return transactions.execute(status -> {
                 JobEntity saved = jobs.saveAndFlush(job);
+                plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
                 queue.announce(plan.device());
                 return saved;
             });
         } catch (DataIntegrityViolationException e) {
-            throw unknownModel(spec.modelId());
+            // The model or a dataset was deleted between the checks and the insert (its foreign key refused the row).
+            throw new ProblemException(ProblemType.INVALID_JOB_SPEC, "the model or a dataset of the job was deleted"
+                    + " while the job was being submitted");
         }
     }
 
@@ -94,7 +103,7 @@ public class JobService {
         return job.getError() == null ? null : json.readValue(job.getError(), JobError.class);
     }
 
-    public JobPage list(JobStatus status, UUID modelId, int limit, String cursor) {
+    public KeysetPage<JobEntity> list(JobStatus status, UUID modelId, int limit, String cursor) {
         KeysetCursor after = cursor == null || cursor.isBlank() ? null : KeysetCursor.decode(cursor);
         Specification<JobEntity> filter = (root, query, cb) -> {
             List<Predicate> predicates = new ArrayList<>();
@@ -113,11 +122,7 @@ public class JobService {
         };
         List<JobEntity> page = jobs.findBy(filter, q -> q.sortBy(Sort.by(Sort.Direction.DESC, "createdAt", "id"))
                 .limit(limit + 1).all());
-        if (page.size() <= limit) {
-            return new JobPage(page, null);
-        }
-        JobEntity last = page.get(limit - 1);
-        return new JobPage(page.subList(0, limit), new KeysetCursor(last.getCreatedAt(), last.getId()).encode());
+        return KeysetPage.of(page, limit, j -> new KeysetCursor(j.getCreatedAt(), j.getId()));
     }
 
     /** Cancels a queued job, or asks the worker of a running one to stop. Repeating a pending request is harmless. */

@@ -12,8 +12,14 @@ import java.util.UUID;
 public record JobSpecDocument(UUID modelId, String device, List<Map<String, Object>> steps,
                               EvaluationDocument evaluation) {
 
-    /** How the original and the result are measured. */
-    public record EvaluationDocument(Integer samples, Integer batchSize, Integer latencyRuns,
-                                     Map<String, Integer> dimensions, Long seed) {
+    /**
+     * How the original and the result are measured.
+     *
+     * @param datasetId the dataset to evaluate on; null for synthetic inputs
+     * @param output    the output holding class scores; null for the first
+     * @param samples   with a dataset, null means all of its samples
+     */
+    public record EvaluationDocument(UUID datasetId, String output, Integer samples, Integer batchSize,
+                                     Integer latencyRuns, Map<String, Integer> dimensions, Long seed) {
     }
 }

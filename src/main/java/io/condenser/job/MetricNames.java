@@ -15,6 +15,9 @@ public final class MetricNames {
     public static final String COSINE_MIN = "cosine_min";
     public static final String MAX_ABS_DIFF = "max_abs_diff";
     public static final String TOP1_AGREEMENT = "top1_agreement";
+    public static final String ACCURACY_SAMPLES = "accuracy_samples";
+    public static final String ACCURACY_TOP1 = "accuracy_top1";
+    public static final String ACCURACY_TOP5 = "accuracy_top5";
     public static final String DURATION = "duration";
     public static final String WALL_TIME = "wall_time";
 

@@ -20,8 +20,8 @@ public interface StepDefinition {
 
     List<ParameterDefinition> parameters();
 
-    PipelineStep create(StepArguments arguments);
+    PipelineStep create(StepArguments arguments, StepContext context);
 
-    /** Why the method cannot be applied to this model, if it cannot. */
-    Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model);
+    /** Why the method cannot be applied to this model (with these datasets), if it cannot. */
+    Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets);
 }

@@ -1,5 +1,6 @@
 package io.condenser.model;
 
+import io.condenser.support.KeysetPage;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
@@ -11,17 +12,19 @@ import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
-public interface ModelRepository extends JpaRepository<ModelEntity, UUID> {
+public interface ModelRepository extends JpaRepository<ModelEntity, UUID>, KeysetPage.Queries<ModelEntity> {
 
     /** Locks the row so that a job cannot start using the model while it is being deleted. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select m from ModelEntity m where m.id = :id")
     Optional<ModelEntity> findForUpdate(@Param("id") UUID id);
 
+    @Override
     @Query("select m from ModelEntity m order by m.createdAt desc, m.id desc")
     List<ModelEntity> newestFirst(Limit limit);
 
     /** The page after a keyset cursor (created_at, id), newest first. */
+    @Override
     @Query("""
             select m from ModelEntity m
             where m.createdAt < :createdAt or (m.createdAt = :createdAt and m.id < :id)

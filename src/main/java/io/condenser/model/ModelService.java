@@ -7,12 +7,14 @@ import io.condenser.engine.onnx.ModelValidator;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import io.condenser.storage.ArtifactCleanup;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.storage.StoredArtifact;
+import io.condenser.support.DisplayNames;
 import io.condenser.support.KeysetCursor;
+import io.condenser.support.KeysetPage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,13 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,22 +33,23 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ModelService {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelService.class);
-    private static final int MAX_NAME_LENGTH = 200;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private final ModelRepository models;
     private final ModelUsage usage;
     private final ArtifactStore store;
+    private final ArtifactCleanup cleanup;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final long maxUploadBytes;
 
-    public ModelService(ModelRepository models, ModelUsage usage, ArtifactStore store, TransactionTemplate transactions,
-                        JsonMapper json, @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes) {
+    public ModelService(ModelRepository models, ModelUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
+                        TransactionTemplate transactions, JsonMapper json,
+                        @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes) {
         this.models = models;
         this.usage = usage;
         this.store = store;
+        this.cleanup = cleanup;
         this.transactions = transactions;
         this.json = json;
         this.maxUploadBytes = maxUploadBytes.toBytes();
@@ -66,12 +64,12 @@ public class ModelService {
         StoredArtifact stored = store.write(storageKey(id), content, maxUploadBytes);
         try {
             InspectionSummary inspection = inspectStored(stored.key());
-            ModelEntity model = new ModelEntity(id, displayName(name, fileName), ModelFormat.ONNX, stored.key(),
+            ModelEntity model = new ModelEntity(id, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX, stored.key(),
                     stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null, now());
             return transactions.execute(status -> models.save(model));
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its file behind.
-            deleteQuietly(stored.key());
+            cleanup.deleteQuietly(stored.key());
             throw e;
         }
     }
@@ -86,14 +84,7 @@ public class ModelService {
         StoredArtifact stored = store.writeFile(storageKey(id), file);
         ModelEntity model = new ModelEntity(id, name, ModelFormat.ONNX, stored.key(), stored.sizeBytes(),
                 stored.sha256(), json.writeValueAsString(inspection), parentModelId, sourceJobId, now());
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED) {
-                    deleteQuietly(stored.key());
-                }
-            }
-        });
+        cleanup.deleteUnlessCommitted(stored.key());
         // Flushed now: the caller's next statements (plain SQL) refer to this row by foreign key.
         return models.saveAndFlush(model);
     }
@@ -110,19 +101,8 @@ public class ModelService {
         return json.readValue(model.getInspection(), InspectionSummary.class);
     }
 
-    public ModelPage list(int limit, String cursor) {
-        List<ModelEntity> page;
-        if (cursor == null || cursor.isBlank()) {
-            page = models.newestFirst(Limit.of(limit + 1));
-        } else {
-            KeysetCursor position = KeysetCursor.decode(cursor);
-            page = models.newestFirstAfter(position.createdAt(), position.id(), Limit.of(limit + 1));
-        }
-        if (page.size() <= limit) {
-            return new ModelPage(page, null);
-        }
-        ModelEntity last = page.get(limit - 1);
-        return new ModelPage(page.subList(0, limit), new KeysetCursor(last.getCreatedAt(), last.getId()).encode());
+    public KeysetPage<ModelEntity> list(int limit, String cursor) {
+        return KeysetPage.fetch(models, limit, cursor, m -> new KeysetCursor(m.getCreatedAt(), m.getId()));
     }
 
     /** Deletes the row, then the file once the deletion committed. Refused while a queued or running job uses it. */
@@ -134,13 +114,7 @@ public class ModelService {
                         "model " + id + " is used by a queued or running job; cancel the job or wait for it");
             }
             models.delete(model);
-            String key = model.getStorageKey();
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    deleteQuietly(key);
-                }
-            });
+            cleanup.deleteAfterCommit(model.getStorageKey());
         });
     }
 
@@ -175,20 +149,6 @@ public class ModelService {
                         + " (TorchScript, or ONNX with external data); this version accepts plain .onnx files");
             }
         }
-    }
-
-    private void deleteQuietly(String key) {
-        try {
-            store.delete(key);
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("could not delete artifact {}; it is orphaned", key, e);
-        }
-    }
-
-    private static String displayName(String name, String fileName) {
-        String chosen = name != null && !name.isBlank() ? name.strip()
-                : fileName != null && !fileName.isBlank() ? Path.of(fileName).getFileName().toString() : "model";
-        return chosen.length() > MAX_NAME_LENGTH ? chosen.substring(0, MAX_NAME_LENGTH) : chosen;
     }
 
     private static String storageKey(UUID id) {

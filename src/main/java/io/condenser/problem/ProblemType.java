@@ -8,10 +8,13 @@ public enum ProblemType {
     INVALID_JOB_SPEC(400, "invalid-job-spec", "The job spec is not valid"),
     NOT_FOUND(404, "not-found", "No such resource"),
     MODEL_IN_USE(409, "model-in-use", "The model is used by a queued or running job"),
+    DATASET_IN_USE(409, "dataset-in-use", "The dataset is read by a queued or running job"),
     JOB_FINISHED(409, "job-finished", "The job has already finished"),
     UPLOAD_TOO_LARGE(413, "upload-too-large", "The upload is too large"),
     UNSUPPORTED_MODEL_FORMAT(415, "unsupported-model-format", "The model format is not supported"),
+    UNSUPPORTED_DATASET_FORMAT(415, "unsupported-dataset-format", "The dataset format is not supported"),
     INVALID_MODEL(422, "invalid-model", "The file is not a valid model"),
+    INVALID_DATASET(422, "invalid-dataset", "The file is not a valid dataset"),
     METHOD_NOT_APPLICABLE(422, "method-not-applicable", "The method cannot be applied to this model"),
     /** A job's engine work failed on the model (reported in the job, not as an HTTP response). */
     COMPRESSION_FAILED(422, "compression-failed", "The compression failed"),

@@ -1,6 +1,7 @@
 package io.condenser.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.eval.EvaluationSettings;
@@ -10,6 +11,8 @@ import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
+import io.condenser.testing.Predictions;
+import io.condenser.testing.TestDatasets;
 import io.condenser.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.annotation.DirtiesContext;
@@ -109,6 +113,36 @@ class CompressionJobEndToEndTest extends IntegrationTestSupport {
         ApiClient.Response range = api.get("/v1/models/" + resultId + "/content", "Range", "bytes=10-19");
         assertThat(range.status()).isEqualTo(206);
         assertThat(range.body()).containsExactly(java.util.Arrays.copyOfRange(download.body(), 10, 20));
+    }
+
+    @Test
+    void aJobEvaluatedOnALabelledDatasetReportsAccuracyBeforeAndAfter() throws Exception {
+        ApiClient api = api();
+        Path modelFile = TestModels.write(TestModels.mlp(64, 64, 10, 21), dir.resolve("classifier.onnx"));
+        int samples = 300;
+        float[] x = TestModels.gaussian(new SplittableRandom(4), samples * 64, 1.0);
+        long[] labels = Predictions.of(modelFile, x, samples, 64);
+        String datasetId = api.upload("/v1/datasets", "eval.npz", TestDatasets.labelled(x, 64, labels, true),
+                Map.of()).json().get("id").asString();
+        String modelId = api.uploadModel("classifier.onnx", Files.readAllBytes(modelFile)).json().get("id")
+                .asString();
+
+        String location = api.postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
+                "evaluation", Map.of("datasetId", datasetId, "batchSize", 64, "latencyRuns", 3))).header("Location");
+        JsonNode job = api.awaitJob(location, Duration.ofSeconds(90), "SUCCEEDED", "FAILED", "CANCELLED");
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = job.get("metrics");
+        assertThat(metrics.at("/original/accuracy/samples").asLong()).isEqualTo(samples);
+        assertThat(metrics.at("/original/accuracy/top1").asDouble()).as("labels are its own predictions")
+                .isEqualTo(1.0);
+        assertThat(metrics.at("/original/accuracy/top5").asDouble()).isEqualTo(1.0);
+        assertThat(metrics.at("/result/accuracy/top1").asDouble()).isBetween(0.9, 1.0);
+        assertThat(metrics.at("/result/accuracy/top1").asDouble())
+                .isEqualTo(metrics.at("/fidelity/top1Agreement").asDouble(), offset(1e-9));
+        assertThat(metrics.at("/fidelity/samples").asInt()).isEqualTo(samples);
+        assertThat(metrics.at("/result/latency/1/batchSize").asInt()).isEqualTo(64);
     }
 
     static String sha256(byte[] bytes) throws Exception {

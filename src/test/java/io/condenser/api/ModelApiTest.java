@@ -119,33 +119,6 @@ class ModelApiTest extends IntegrationTestSupport {
 
     private ApiClient.Response assertRefusedWithoutTrace(Supplier<ApiClient.Response> upload, int status,
                                                          String type) throws IOException {
-        long rowsBefore = jdbc.sql("SELECT count(*) FROM models").query(Long.class).single();
-        ApiClient.Response response = upload.get();
-        assertThat(response.status()).as(response.text()).isEqualTo(status);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("type").asString()).endsWith("/" + type);
-        assertThat(response.json().get("status").asInt()).isEqualTo(status);
-        assertThat(partialFiles()).isEmpty();
-        assertThat(modelFilesWithoutRows()).isEmpty();
-        assertThat(jdbc.sql("SELECT count(*) FROM models").query(Long.class).single()).isEqualTo(rowsBefore);
-        return response;
-    }
-
-    private List<Path> partialFiles() throws IOException {
-        try (Stream<Path> files = Files.list(storageRoot().resolve(".partial"))) {
-            return files.toList();
-        }
-    }
-
-    /** Stored model files whose row does not exist: what a half-finished upload would leave. */
-    private List<String> modelFilesWithoutRows() throws IOException {
-        Path models = storageRoot().resolve("models");
-        if (!Files.exists(models)) {
-            return List.of();
-        }
-        Set<String> rows = new HashSet<>(jdbc.sql("SELECT id::text FROM models").query(String.class).list());
-        try (Stream<Path> directories = Files.list(models)) {
-            return directories.map(p -> p.getFileName().toString()).filter(id -> !rows.contains(id)).toList();
-        }
+        return assertUploadRefusedWithoutTrace(upload, status, type, "models");
     }
 }

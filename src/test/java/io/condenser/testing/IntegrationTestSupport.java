@@ -1,9 +1,16 @@
 package io.condenser.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -51,5 +58,35 @@ public abstract class IntegrationTestSupport {
 
     protected ApiClient api() {
         return new ApiClient("http://localhost:" + port);
+    }
+
+    /**
+     * Asserts that an upload is refused with a problem detail and leaves no trace: no new row, no partial file, no
+     * stored file without its row.
+     *
+     * @param kind the table and the storage folder of the resource ("models", "datasets")
+     */
+    protected ApiClient.Response assertUploadRefusedWithoutTrace(Supplier<ApiClient.Response> upload, int status,
+                                                                 String type, String kind) throws IOException {
+        long rowsBefore = jdbc.sql("SELECT count(*) FROM " + kind).query(Long.class).single();
+        ApiClient.Response response = upload.get();
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("type").asString()).endsWith("/" + type);
+        assertThat(response.json().get("status").asInt()).isEqualTo(status);
+        assertThat(filesIn(storageRoot().resolve(".partial"))).isEmpty();
+        Set<String> rows = new HashSet<>(jdbc.sql("SELECT id::text FROM " + kind).query(String.class).list());
+        assertThat(filesIn(storageRoot().resolve(kind))).allMatch(rows::contains);
+        assertThat(jdbc.sql("SELECT count(*) FROM " + kind).query(Long.class).single()).isEqualTo(rowsBefore);
+        return response;
+    }
+
+    private static List<String> filesIn(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
     }
 }

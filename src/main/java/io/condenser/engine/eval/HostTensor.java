@@ -27,6 +27,29 @@ public record HostTensor(String name, ElementType type, long[] shape, Object dat
         return Arrays.stream(shape).reduce(1, Math::multiplyExact);
     }
 
+    /**
+     * The first {@code count} entries along the first dimension, when that dimension is {@code rows} long; otherwise
+     * this tensor (an output without a batch dimension).
+     */
+    public HostTensor leading(int count, long rows) {
+        if (shape.length == 0 || shape[0] != rows || count == rows) {
+            return this;
+        }
+        int length = Math.toIntExact(elementCount() / rows * count);
+        long[] newShape = shape.clone();
+        newShape[0] = count;
+        Object prefix = switch (data) {
+            case float[] f -> Arrays.copyOf(f, length);
+            case double[] d -> Arrays.copyOf(d, length);
+            case long[] l -> Arrays.copyOf(l, length);
+            case int[] i -> Arrays.copyOf(i, length);
+            case byte[] b -> Arrays.copyOf(b, length);
+            case boolean[] b -> Arrays.copyOf(b, length);
+            default -> throw new IllegalStateException("unsupported data for " + name);
+        };
+        return new HostTensor(name, type, newShape, prefix);
+    }
+
     /** The values as doubles; only for floating-point tensors. */
     public double value(int index) {
         return switch (data) {

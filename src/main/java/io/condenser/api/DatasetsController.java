@@ -1,0 +1,71 @@
+package io.condenser.api;
+
+import io.condenser.api.generated.DatasetsApi;
+import io.condenser.api.generated.dto.Dataset;
+import io.condenser.api.generated.dto.DatasetPage;
+import io.condenser.dataset.DatasetEntity;
+import io.condenser.dataset.DatasetService;
+import io.condenser.engine.data.NumpyDataset;
+import io.condenser.support.KeysetPage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+@RestController
+@ConditionalOnProperty(name = "condenser.api.enabled", havingValue = "true", matchIfMissing = true)
+class DatasetsController implements DatasetsApi {
+
+    private final DatasetService datasets;
+    private final ArtifactDownload download;
+    private final ApiMapper mapper;
+
+    DatasetsController(DatasetService datasets, ArtifactDownload download, ApiMapper mapper) {
+        this.datasets = datasets;
+        this.download = download;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public ResponseEntity<Dataset> uploadDataset(MultipartFile file, String name) {
+        try (InputStream content = file.getInputStream()) {
+            DatasetEntity dataset = datasets.upload(name, file.getOriginalFilename(), content);
+            return ResponseEntity.created(URI.create("/v1/datasets/" + dataset.getId()))
+                    .body(mapper.dataset(dataset));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public ResponseEntity<DatasetPage> listDatasets(Integer limit, String cursor) {
+        KeysetPage<DatasetEntity> page = datasets.list(limit, cursor);
+        return ResponseEntity.ok(new DatasetPage().items(page.items().stream().map(mapper::dataset).toList())
+                .nextCursor(page.nextCursor()));
+    }
+
+    @Override
+    public ResponseEntity<Dataset> getDataset(UUID datasetId) {
+        return ResponseEntity.ok(mapper.dataset(datasets.get(datasetId)));
+    }
+
+    @Override
+    public ResponseEntity<Void> deleteDataset(UUID datasetId) {
+        datasets.delete(datasetId);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Override
+    public ResponseEntity<Resource> downloadDataset(UUID datasetId, String ifNoneMatch) {
+        DatasetEntity dataset = datasets.get(datasetId);
+        String extension = dataset.getFormat() == NumpyDataset.Format.NPZ ? ".npz" : ".npy";
+        return download.respond("dataset", datasetId, dataset.getStorageKey(), dataset.getSha256(),
+                dataset.getSizeBytes(), ArtifactDownload.fileName(dataset.getName(), extension), ifNoneMatch);
+    }
+}
