@@ -11,6 +11,9 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         List<String> names = args.length == 0 || args[0].isBlank() ? List.of("all") : List.of(args[0].split("[ ,]+"));
         boolean all = names.contains("all");
+        if (all || names.contains("mnist")) {
+            MnistCorpusBenchmark.run();
+        }
         if (all || names.contains("minilm")) {
             MiniLmQuantizationBenchmark.run();
         }
