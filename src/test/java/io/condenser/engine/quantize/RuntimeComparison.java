@@ -1,5 +1,6 @@
 package io.condenser.engine.quantize;
 
+import ai.djl.engine.Engine;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -7,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.eval.DjlSettings;
 import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.FidelityReport;
 import io.condenser.engine.eval.HostTensor;
@@ -68,6 +70,10 @@ final class RuntimeComparison {
     }
 
     private static float[][] run(ModelProto model, List<HostTensor> inputs) throws OrtException {
+        // DJL's engine creates the process's one ONNX Runtime environment with its own thread pool and fails when
+        // one exists already: start it first, then share its environment.
+        DjlSettings.apply();
+        Engine.getEngine("OnnxRuntime");
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
