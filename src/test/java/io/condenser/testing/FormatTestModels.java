@@ -121,6 +121,46 @@ public final class FormatTestModels {
                 .build();
     }
 
+    /**
+     * x[batch, 4] → MatMul(W) → h (a graph output, also read on) → Mul(0.5 from a Constant) → y, where W holds one
+     * value beyond fp16's range (1e6) and one below its smallest subnormal (1e-9).
+     */
+    public static ModelProto hugeAndTinyWeights(long seed) {
+        float[] w = TestModels.gaussian(new SplittableRandom(seed), 16, 0.5);
+        w[5] = 1e6f;
+        w[10] = 1e-9f;
+        return OnnxGraphBuilder.create("huge_and_tiny", 17)
+                .input("x", DataType.FLOAT, "batch", 4)
+                .floatInitializer("w", new long[] {4, 4}, w)
+                .node("MatMul", List.of("x", "w"), List.of("h"))
+                .node("Constant", List.of(), List.of("half"), attribute("value_float", 0.5f))
+                .node("Mul", List.of("h", "half"), List.of("y"))
+                .output("y", DataType.FLOAT, "batch", 4)
+                .output("h", DataType.FLOAT, "batch", 4)
+                .build();
+    }
+
+    /**
+     * Float values that do not come from initializers: a Cast of integers to FLOAT, a ConstantOfShape without a value
+     * (FLOAT zeros) and a Constant tensor, all added to x[batch, 4].
+     */
+    public static ModelProto floatSources() {
+        return OnnxGraphBuilder.create("float_sources", 17)
+                .input("x", DataType.FLOAT, "batch", 4)
+                .int64Initializer("counts", new long[] {4}, new long[] {1, 2, 3, 4})
+                .node("Cast", List.of("counts"), List.of("counts_float"),
+                        attribute("to", (long) DataType.FLOAT_VALUE))
+                .node("Add", List.of("x", "counts_float"), List.of("a"))
+                .node("Shape", List.of("x"), List.of("shape"))
+                .node("ConstantOfShape", List.of("shape"), List.of("zeros"))
+                .node("Add", List.of("a", "zeros"), List.of("b"))
+                .node("Constant", List.of(), List.of("offset"), attribute("value",
+                        OnnxTensors.floatTensor("", new long[] {4}, new float[] {0.25f, -0.5f, 1, 2})))
+                .node("Mul", List.of("b", "offset"), List.of("y"))
+                .output("y", DataType.FLOAT, "batch", 4)
+                .build();
+    }
+
     /** The model with the named FLOAT initializers' values replaced (same shapes). */
     public static ModelProto withWeights(ModelProto model, Map<String, float[]> values) {
         GraphProto.Builder graph = model.getGraph().toBuilder();

@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * Raises a model's default-domain opset to 21, where DequantizeLinear accepts 4-bit integers and block-wise scales,
@@ -55,7 +53,7 @@ public final class OpsetUpgrade {
             return Optional.of("the model imports no version of the default ONNX operator set");
         }
         List<NodeProto> nodes = new ArrayList<>();
-        forEachNode(model.getGraph(), nodes::add);
+        Subgraphs.forEachNode(model.getGraph(), nodes::add);
         for (NodeProto node : nodes) {
             Optional<String> reason = obstacle(node, opset);
             if (reason.isPresent()) {
@@ -82,9 +80,9 @@ public final class OpsetUpgrade {
         });
         GraphProto original = model.getGraph();
         UniqueNames names = new UniqueNames(original);
-        forEachNode(original, n -> n.getOutputList().forEach(names::next));
+        Subgraphs.forEachNode(original, n -> n.getOutputList().forEach(names::next));
         List<TensorProto> added = new ArrayList<>();
-        GraphProto converted = rewriteNodes(original, node -> convert(node, opset, names, added));
+        GraphProto converted = Subgraphs.rewriteNodes(original, node -> convert(node, opset, names, added));
 
         GraphProto.Builder graph = converted.toBuilder().addAllInitializer(added);
         if (model.getIrVersion() < 4) {
@@ -166,38 +164,6 @@ public final class OpsetUpgrade {
             builder.addInput(tensor);
         } else {
             builder.setInput(1, tensor);
-        }
-        return builder.build();
-    }
-
-    /** Visits every node of the graph and of the subgraphs in its nodes' attributes. */
-    static void forEachNode(GraphProto graph, Consumer<NodeProto> visitor) {
-        for (NodeProto node : graph.getNodeList()) {
-            visitor.accept(node);
-            for (AttributeProto attribute : node.getAttributeList()) {
-                if (attribute.hasG()) {
-                    forEachNode(attribute.getG(), visitor);
-                }
-                attribute.getGraphsList().forEach(g -> forEachNode(g, visitor));
-            }
-        }
-    }
-
-    /** The graph with every node, subgraphs included, replaced by the rewrite's result (subgraphs first). */
-    static GraphProto rewriteNodes(GraphProto graph, UnaryOperator<NodeProto> rewrite) {
-        GraphProto.Builder builder = graph.toBuilder().clearNode();
-        for (NodeProto node : graph.getNodeList()) {
-            NodeProto.Builder withSubgraphs = node.toBuilder().clearAttribute();
-            for (AttributeProto attribute : node.getAttributeList()) {
-                AttributeProto.Builder copy = attribute.toBuilder();
-                if (attribute.hasG()) {
-                    copy.setG(rewriteNodes(attribute.getG(), rewrite));
-                }
-                copy.clearGraphs();
-                attribute.getGraphsList().forEach(g -> copy.addGraphs(rewriteNodes(g, rewrite)));
-                withSubgraphs.addAttribute(copy);
-            }
-            builder.addNode(rewrite.apply(withSubgraphs.build()));
         }
         return builder.build();
     }

@@ -65,15 +65,21 @@ final class RuntimeComparison {
         return max;
     }
 
+    /** Whether ONNX Runtime creates a session for the model (inputs of any type, nothing is run). */
+    static void load(ModelProto model) throws OrtException {
+        startEngine();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options)) {
+            session.getInputNames();
+        }
+    }
+
     static long fileSize(Path dir, ModelProto model) throws IOException {
         return Files.size(TestModels.write(model, Files.createTempFile(dir, "sized", ".onnx")));
     }
 
     private static float[][] run(ModelProto model, List<HostTensor> inputs) throws OrtException {
-        // DJL's engine creates the process's one ONNX Runtime environment with its own thread pool and fails when
-        // one exists already: start it first, then share its environment.
-        DjlSettings.apply();
-        Engine.getEngine("OnnxRuntime");
+        startEngine();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
@@ -100,5 +106,14 @@ final class RuntimeComparison {
                 }
             }
         }
+    }
+
+    /**
+     * DJL's engine creates the process's one ONNX Runtime environment with its own thread pool and fails when one
+     * exists already: start it first, then share its environment.
+     */
+    private static void startEngine() {
+        DjlSettings.apply();
+        Engine.getEngine("OnnxRuntime");
     }
 }
