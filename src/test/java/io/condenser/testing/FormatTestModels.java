@@ -2,11 +2,14 @@ package io.condenser.testing;
 
 import static io.condenser.engine.onnx.OnnxNodes.attribute;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.condenser.engine.onnx.OnnxGraphBuilder;
+import io.condenser.engine.onnx.OnnxNodes;
 import io.condenser.engine.onnx.OnnxTensors;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +160,29 @@ public final class FormatTestModels {
                 .node("Constant", List.of(), List.of("offset"), attribute("value",
                         OnnxTensors.floatTensor("", new long[] {4}, new float[] {0.25f, -0.5f, 1, 2})))
                 .node("Mul", List.of("b", "offset"), List.of("y"))
+                .output("y", DataType.FLOAT, "batch", 4)
+                .build();
+    }
+
+    /**
+     * x[batch, 4] → MatMul(W) → h, then If(flag) whose branches read h from the outer scope: Relu(h) or Neg(h).
+     */
+    public static ModelProto ifReadingOuterTensor(long seed) {
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then")
+                .addNode(OnnxNodes.node("Relu", "then_relu", List.of("h"), List.of("then_out")))
+                .addOutput(OnnxGraphBuilder.valueInfo("then_out", DataType.FLOAT, "batch", 4)).build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else")
+                .addNode(OnnxNodes.node("Neg", "else_neg", List.of("h"), List.of("else_out")))
+                .addOutput(OnnxGraphBuilder.valueInfo("else_out", DataType.FLOAT, "batch", 4)).build();
+        return OnnxGraphBuilder.create("if", 17)
+                .input("x", DataType.FLOAT, "batch", 4)
+                .floatInitializer("w", new long[] {4, 4}, TestModels.gaussian(new SplittableRandom(seed), 16, 0.5))
+                .initializer(OnnxTensors.byteTensor("flag", DataType.BOOL, new long[0], new byte[] {1}))
+                .node("MatMul", List.of("x", "w"), List.of("h"))
+                .node("If", List.of("flag"), List.of("y"), AttributeProto.newBuilder().setName("then_branch")
+                                .setType(AttributeType.GRAPH).setG(thenBranch).build(),
+                        AttributeProto.newBuilder().setName("else_branch").setType(AttributeType.GRAPH)
+                                .setG(elseBranch).build())
                 .output("y", DataType.FLOAT, "batch", 4)
                 .build();
     }

@@ -30,17 +30,22 @@ final class Subgraphs {
     static GraphProto rewriteNodes(GraphProto graph, UnaryOperator<NodeProto> rewrite) {
         GraphProto.Builder builder = graph.toBuilder().clearNode();
         for (NodeProto node : graph.getNodeList()) {
-            NodeProto.Builder withSubgraphs = node.toBuilder().clearAttribute();
-            for (AttributeProto attribute : node.getAttributeList()) {
-                AttributeProto.Builder copy = attribute.toBuilder();
-                if (attribute.hasG()) {
-                    copy.setG(rewriteNodes(attribute.getG(), rewrite));
-                }
-                copy.clearGraphs();
-                attribute.getGraphsList().forEach(g -> copy.addGraphs(rewriteNodes(g, rewrite)));
-                withSubgraphs.addAttribute(copy);
+            builder.addNode(rewrite.apply(rewriteSubgraphs(node, rewrite)));
+        }
+        return builder.build();
+    }
+
+    /** The node with the rewrite applied to every node of its subgraphs (the node itself unchanged). */
+    static NodeProto rewriteSubgraphs(NodeProto node, UnaryOperator<NodeProto> rewrite) {
+        NodeProto.Builder builder = node.toBuilder().clearAttribute();
+        for (AttributeProto attribute : node.getAttributeList()) {
+            AttributeProto.Builder copy = attribute.toBuilder();
+            if (attribute.hasG()) {
+                copy.setG(rewriteNodes(attribute.getG(), rewrite));
             }
-            builder.addNode(rewrite.apply(withSubgraphs.build()));
+            copy.clearGraphs();
+            attribute.getGraphsList().forEach(g -> copy.addGraphs(rewriteNodes(g, rewrite)));
+            builder.addAttribute(copy);
         }
         return builder.build();
     }
@@ -50,23 +55,12 @@ final class Subgraphs {
      * such a name inside a subgraph is to the outer tensor).
      */
     static NodeProto renameCaptured(NodeProto node, Map<String, String> renames) {
-        UnaryOperator<NodeProto> rename = inner -> {
+        return rewriteSubgraphs(node, inner -> {
             NodeProto.Builder builder = inner.toBuilder();
             for (int i = 0; i < builder.getInputCount(); i++) {
                 builder.setInput(i, renames.getOrDefault(builder.getInput(i), builder.getInput(i)));
             }
             return builder.build();
-        };
-        NodeProto.Builder builder = node.toBuilder().clearAttribute();
-        for (AttributeProto attribute : node.getAttributeList()) {
-            AttributeProto.Builder copy = attribute.toBuilder();
-            if (attribute.hasG()) {
-                copy.setG(rewriteNodes(attribute.getG(), rename));
-            }
-            copy.clearGraphs();
-            attribute.getGraphsList().forEach(g -> copy.addGraphs(rewriteNodes(g, rename)));
-            builder.addAttribute(copy);
-        }
-        return builder.build();
+        });
     }
 }

@@ -139,6 +139,22 @@ class Fp16ConverterTest {
     }
 
     @Test
+    void anIfNodeStaysFp32AndItsBranchesReadTheOuterTensorThroughACast() throws Exception {
+        ModelProto original = FormatTestModels.ifReadingOuterTensor(8);
+
+        ConvertedModel<Fp16Report> result = converter.convert(original, Fp16Options.forFp16Kernels(),
+                TaskMonitor.NONE);
+
+        assertThat(result.report().fp16Nodes()).containsEntry("MatMul", 1);
+        assertThat(result.report().skipped()).singleElement()
+                .satisfies(s -> assertThat(s.reason()).contains("subgraphs"));
+        NodeProto branchNode = OnnxNodes.find(node(result.model(), "If"), "then_branch").orElseThrow().getG()
+                .getNode(0);
+        assertThat(branchNode.getInput(0)).isEqualTo("h_fp32");
+        assertThat(RuntimeComparison.compare(dir, original, result.model()).cosineMin()).isGreaterThan(0.999);
+    }
+
+    @Test
     void aCustomOperatorWithoutDeclaredTypesIsRefusedBeforeAnyWork() {
         ModelProto original = TestModels.mlp(16, 8, 4, 7);
         ModelProto custom = original.toBuilder().setGraph(original.getGraph().toBuilder()
