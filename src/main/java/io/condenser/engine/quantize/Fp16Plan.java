@@ -174,9 +174,12 @@ public final class Fp16Plan {
             return new Fp16Plan(types, precisions, converted, skipped);
         }
 
-        /** An initializer is stored fp16 unless it is a graph output or only read where the spec demands FLOAT. */
+        /**
+         * An initializer is stored fp16 unless it is part of the graph's interface (a graph output, or an input callers
+         * may override) or only read where the spec demands FLOAT.
+         */
         private boolean storedHalf(String name) {
-            if (graphOutputs.contains(name)) {
+            if (graphOutputs.contains(name) || index.isOverridableInitializer(name)) {
                 return false;
             }
             for (NodeProto consumer : index.consumers(name)) {

@@ -80,6 +80,7 @@ public final class OpsetUpgrade {
         });
         GraphProto original = model.getGraph();
         UniqueNames names = new UniqueNames(original);
+        // Reserve the names subgraphs define too, so an added axes tensor cannot collide with one of them.
         Subgraphs.forEachNode(original, n -> n.getOutputList().forEach(names::next));
         List<TensorProto> added = new ArrayList<>();
         GraphProto converted = Subgraphs.rewriteNodes(original, node -> convert(node, opset, names, added));

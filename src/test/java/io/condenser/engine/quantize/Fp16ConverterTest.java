@@ -11,6 +11,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.eval.FidelityReport;
+import io.condenser.engine.onnx.OnnxGraphBuilder;
 import io.condenser.engine.onnx.OnnxNodes;
 import io.condenser.engine.onnx.OnnxTensors;
 import io.condenser.testing.FormatTestModels;
@@ -152,6 +153,20 @@ class Fp16ConverterTest {
                 .getNode(0);
         assertThat(branchNode.getInput(0)).isEqualTo("h_fp32");
         assertThat(RuntimeComparison.compare(dir, original, result.model()).cosineMin()).isGreaterThan(0.999);
+    }
+
+    @Test
+    void aWeightCallersMayOverrideKeepsItsFp32InterfaceType() throws Exception {
+        ModelProto original = TestModels.mlp(16, 8, 4, 9);
+        ModelProto overridable = original.toBuilder().setGraph(original.getGraph().toBuilder()
+                .addInput(OnnxGraphBuilder.valueInfo("fc2.weight", DataType.FLOAT, 4, 8))).build();
+
+        ModelProto converted = converter.convert(overridable, Fp16Options.defaults(), TaskMonitor.NONE).model();
+
+        assertThat(signatures(converted.getGraph().getInputList())).containsExactly("input:FLOAT", "fc2.weight:FLOAT");
+        assertThat(converted.getGraph().getInitializerList()).filteredOn(t -> t.getName().equals("fc2.weight"))
+                .singleElement().satisfies(t -> assertThat(t.getDataType()).isEqualTo(DataType.FLOAT_VALUE));
+        assertThat(RuntimeComparison.compare(dir, overridable, converted).cosineMin()).isGreaterThan(0.9999);
     }
 
     @Test
