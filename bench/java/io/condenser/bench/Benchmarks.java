@@ -17,5 +17,8 @@ public final class Benchmarks {
         if (all || names.contains("minilm")) {
             MiniLmQuantizationBenchmark.run();
         }
+        if (all || names.contains("formats")) {
+            WeightFormatsBenchmark.run();
+        }
     }
 }

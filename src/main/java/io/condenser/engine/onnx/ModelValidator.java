@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -100,8 +101,10 @@ public final class ModelValidator {
             return;
         }
         int elementSize = OnnxTensors.elementSize(tensor.getDataType());
-        if (tensor.hasRawData() && elementSize > 0) {
-            long expected = elements * elementSize;
+        boolean packed = tensor.getDataType() == DataType.INT4_VALUE || tensor.getDataType() == DataType.UINT4_VALUE;
+        if (tensor.hasRawData() && (elementSize > 0 || packed)) {
+            // 4-bit elements are packed two per byte.
+            long expected = packed ? (elements + 1) / 2 : elements * elementSize;
             if (tensor.getRawData().size() != expected) {
                 problems.add("initializer '" + tensor.getName() + "' has " + tensor.getRawData().size()
                         + " bytes of data where its shape needs " + expected);

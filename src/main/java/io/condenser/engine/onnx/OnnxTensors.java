@@ -143,6 +143,24 @@ public final class OnnxTensors {
         return tensor(name, type, dims, values);
     }
 
+    /** A FLOAT16 tensor from IEEE half-precision bit patterns (see {@link Float#floatToFloat16}). */
+    public static TensorProto float16Tensor(String name, long[] dims, short[] halfBits) {
+        ByteBuffer bytes = ByteBuffer.allocate(halfBits.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asShortBuffer().put(halfBits);
+        return tensor(name, DataType.FLOAT16, dims, bytes.array());
+    }
+
+    /**
+     * A tensor of a sub-byte type (INT4, UINT4) from bytes already packed as ONNX stores them; the array is handed
+     * over, not copied.
+     */
+    public static TensorProto packedTensor(String name, DataType type, long[] dims, byte[] packed) {
+        if (type != DataType.INT4 && type != DataType.UINT4) {
+            throw new IllegalArgumentException(type + " is not a packed sub-byte type");
+        }
+        return tensor(name, type, dims, packed);
+    }
+
     public static TensorProto floatScalar(String name, float value) {
         return floatTensor(name, new long[0], new float[] {value});
     }

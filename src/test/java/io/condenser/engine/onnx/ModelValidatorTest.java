@@ -66,6 +66,20 @@ class ModelValidatorTest {
     }
 
     @Test
+    void packedInt4DataMustHoldHalfAByteAnElementRoundedUp() {
+        ModelProto model = OnnxGraphBuilder.create("int4", 21).irVersion(10)
+                .input("x", DataType.FLOAT, 5)
+                .initializer(OnnxTensors.packedTensor("q", DataType.INT4, new long[] {5}, new byte[2]))
+                .floatInitializer("s", new long[0], new float[] {1})
+                .node("DequantizeLinear", List.of("q", "s"), List.of("w"))
+                .node("Add", List.of("x", "w"), List.of("y"))
+                .output("y", DataType.FLOAT, 5)
+                .build();
+        assertThatThrownBy(() -> ModelValidator.validate(model)).hasMessageContaining("'q' has 2 bytes")
+                .hasMessageContaining("needs 3");
+    }
+
+    @Test
     void anUnproducedGraphOutputIsReported() {
         ModelProto model = OnnxGraphBuilder.create("dangling", 17)
                 .input("x", DataType.FLOAT, 1)
