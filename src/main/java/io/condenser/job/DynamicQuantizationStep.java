@@ -2,19 +2,16 @@ package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.TaskMonitor;
-import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.quantize.DynamicQuantizationOptions;
 import io.condenser.engine.quantize.DynamicQuantizer;
 import io.condenser.engine.quantize.QuantizationPlan;
 import io.condenser.engine.quantize.QuantizationReport;
 import io.condenser.engine.quantize.QuantizedModel;
 import io.condenser.engine.quantize.WeightType;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 quantization of MatMul/Gemm/Gather weights. */
@@ -67,18 +64,10 @@ class DynamicQuantizationStep implements StepDefinition {
 
     @Override
     public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets) {
-        try {
+        return EnginePlans.whyNotApplicable(() -> {
             QuantizationPlan plan = QuantizationPlan.of(model, options(arguments));
-            if (plan.isEmpty()) {
-                String skipped = plan.skipped().stream().limit(3)
-                        .map(s -> s.node() + ": " + s.reason()).collect(Collectors.joining("; "));
-                return Optional.of("the model has no MatMul, Gemm or Gather with a constant float weight to quantize"
-                        + (skipped.isEmpty() ? "" : " (" + skipped + ")"));
-            }
-            return Optional.empty();
-        } catch (UnsupportedModelException e) {
-            return Optional.of(e.getMessage());
-        }
+            return new EnginePlans.Planned(plan.isEmpty(), plan.skipped());
+        }, "the model has no MatMul, Gemm, Conv or Gather with a constant float weight to quantize");
     }
 
     private static DynamicQuantizationOptions options(StepArguments arguments) {
@@ -88,11 +77,10 @@ class DynamicQuantizationStep implements StepDefinition {
                 arguments.flag("embeddings"));
     }
 
-    private static Map<String, Double> counters(QuantizationReport report) {
-        Map<String, Double> counters = new LinkedHashMap<>();
-        counters.put("quantizedNodes", (double) report.quantizedCount());
-        counters.put("skippedNodes", (double) report.skipped().size());
-        report.quantized().forEach((op, count) -> counters.put("quantized" + op, (double) count));
+    /** Counters of a quantization that rewrote nodes by operator type and left others (with reasons) alone. */
+    static List<StepCounter> counters(QuantizationReport report) {
+        List<StepCounter> counters = new ArrayList<>();
+        EnginePlans.addNodeCounters(counters, "quantized", report.quantized(), report.skipped());
         return counters;
     }
 }

@@ -37,8 +37,8 @@ final class JobMetricsWriter {
         for (StepReport step : steps) {
             rows.add(new JobMetricEntity(jobId, MetricSubject.STEP, MetricNames.DURATION, "ms", null, step.index(),
                     step.type(), step.durationMs()));
-            step.counters().forEach((name, value) -> rows.add(new JobMetricEntity(jobId, MetricSubject.STEP, name,
-                    "count", null, step.index(), step.type(), value)));
+            step.counters().forEach(counter -> rows.add(new JobMetricEntity(jobId, MetricSubject.STEP,
+                    counter.name(), counter.unit(), null, step.index(), step.type(), counter.value())));
         }
         return this;
     }

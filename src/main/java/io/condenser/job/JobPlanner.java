@@ -162,6 +162,11 @@ public class JobPlanner {
             return;
         }
         StepArguments arguments = new StepArguments(values);
+        Optional<FieldProblem> combination = definition.checkArguments(arguments);
+        if (combination.isPresent()) {
+            problems.add(new FieldProblem(path + "." + combination.get().field(), combination.get().message()));
+            return;
+        }
         steps.add(new PlannedJob.PlannedStep(index, definition, arguments));
         Map<String, Object> normalized = new LinkedHashMap<>();
         normalized.put("type", type);

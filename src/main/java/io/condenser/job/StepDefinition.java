@@ -1,6 +1,7 @@
 package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.problem.FieldProblem;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,15 @@ public interface StepDefinition {
     List<ParameterDefinition> parameters();
 
     PipelineStep create(StepArguments arguments, StepContext context);
+
+    /**
+     * Checks what the parameter definitions cannot express alone (e.g. a value allowed only in combination).
+     *
+     * @return the refused field, named relative to the step (e.g. "blockSize")
+     */
+    default Optional<FieldProblem> checkArguments(StepArguments arguments) {
+        return Optional.empty();
+    }
 
     /** Why the method cannot be applied to this model (with these datasets), if it cannot. */
     Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets);
