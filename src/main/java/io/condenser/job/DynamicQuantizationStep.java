@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
-/** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 quantization of MatMul/Gemm/Gather weights. */
+/** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 quantization of MatMul/Gemm/Conv/Gather weights. */
 @Component
 class DynamicQuantizationStep implements StepDefinition {
 
@@ -38,10 +38,10 @@ class DynamicQuantizationStep implements StepDefinition {
 
     @Override
     public String description() {
-        return "Dynamic quantization: MatMul/Gemm weights stored as 8-bit integers and multiplied with activations"
-                + " quantized at run time (DynamicQuantizeLinear + MatMulInteger, which ONNX Runtime fuses into its"
-                + " integer kernels); embedding tables stored as uint8 and dequantized row by row. Operators that do"
-                + " not fit stay in float32 and are reported.";
+        return "Dynamic quantization: MatMul/Gemm/Conv weights stored as 8-bit integers and multiplied with"
+                + " activations quantized at run time (DynamicQuantizeLinear + MatMulInteger/ConvInteger, which ONNX"
+                + " Runtime fuses into its integer kernels); embedding tables stored as uint8 and dequantized row by"
+                + " row. Operators that do not fit stay in float32 and are reported.";
     }
 
     @Override
@@ -52,7 +52,9 @@ class DynamicQuantizationStep implements StepDefinition {
                 ParameterDefinition.flag("perChannel", true,
                         "One scale per output channel (column) instead of one per weight matrix."),
                 ParameterDefinition.flag("embeddings", true,
-                        "Also quantize embedding tables read by Gather (stored as uint8)."));
+                        "Also quantize embedding tables read by Gather (stored as uint8)."),
+                ParameterDefinition.flag("reduceRange", false,
+                        "7-bit weights, for x86 CPUs without VNNI whose 8-bit products can saturate."));
     }
 
     @Override
@@ -72,7 +74,8 @@ class DynamicQuantizationStep implements StepDefinition {
             if (plan.isEmpty()) {
                 String skipped = plan.skipped().stream().limit(3)
                         .map(s -> s.node() + ": " + s.reason()).collect(Collectors.joining("; "));
-                return Optional.of("the model has no MatMul, Gemm or Gather with a constant float weight to quantize"
+                return Optional.of("the model has no MatMul, Gemm, Conv or Gather with a constant float weight to"
+                        + " quantize"
                         + (skipped.isEmpty() ? "" : " (" + skipped + ")"));
             }
             return Optional.empty();
@@ -85,7 +88,8 @@ class DynamicQuantizationStep implements StepDefinition {
         return new DynamicQuantizationOptions(
                 WeightType.valueOf(arguments.string("weightType").toUpperCase(Locale.ROOT)),
                 arguments.flag("perChannel"),
-                arguments.flag("embeddings"));
+                arguments.flag("embeddings"),
+                arguments.flag("reduceRange"));
     }
 
     private static Map<String, Double> counters(QuantizationReport report) {

@@ -96,7 +96,7 @@ class DynamicQuantizerTest {
     void embeddingsStayInFloatWhenTheUserSaysSo() {
         ModelProto original = TestModels.embedding(100, 8, 4, 3);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.INT8, true, false), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.INT8, true, false, false), TaskMonitor.NONE);
         assertThat(quantized.report().quantized()).doesNotContainKey("Gather");
         assertThat(floatWeightNames(quantized.model())).contains("embeddings");
     }
@@ -105,7 +105,7 @@ class DynamicQuantizerTest {
     void unsignedAsymmetricPerTensorWeightsAlsoRun() throws Exception {
         ModelProto original = TestModels.mlp(64, 32, 10, 4);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.UINT8, false, true), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.UINT8, false, true, false), TaskMonitor.NONE);
         assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
     }
 
