@@ -2,6 +2,7 @@ package io.condenser.testing;
 
 import static io.condenser.engine.onnx.OnnxNodes.attribute;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.condenser.engine.onnx.OnnxGraphBuilder;
@@ -104,6 +105,58 @@ public final class ConvTestModels {
                 .output("normalized", DataType.FLOAT, "batch", 4, 4, 4)
                 .output("features", DataType.FLOAT, "batch", 4, 4, 4)
                 .build();
+    }
+
+    /**
+     * A residual block on [batch, 4, 8, 8]: stem Conv+Relu, two Convs on the branch, the branch added to the stem output
+     * (Add), Relu, a last Conv and global average pooling to [batch, 4, 1, 1].
+     */
+    public static ModelProto residualBlock(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        OnnxGraphBuilder builder = OnnxGraphBuilder.create("residual", 17)
+                .input("image", DataType.FLOAT, "batch", 4, 8, 8);
+        for (String conv : List.of("stem", "branch1", "branch2", "head")) {
+            builder.floatInitializer(conv + ".weight", new long[] {4, 4, 3, 3},
+                            TestModels.gaussian(random, 4 * 4 * 9, 1 / Math.sqrt(4 * 9)))
+                    .floatInitializer(conv + ".bias", new long[] {4}, TestModels.gaussian(random, 4, 0.1));
+        }
+        return builder
+                .node("Conv", List.of("image", "stem.weight", "stem.bias"), List.of("s"), pad1())
+                .node("Relu", List.of("s"), List.of("stem"))
+                .node("Conv", List.of("stem", "branch1.weight", "branch1.bias"), List.of("b1"), pad1())
+                .node("Relu", List.of("b1"), List.of("branch"))
+                .node("Conv", List.of("branch", "branch2.weight", "branch2.bias"), List.of("b2"), pad1())
+                .node("Add", List.of("b2", "stem"), List.of("sum"))
+                .node("Relu", List.of("sum"), List.of("block"))
+                .node("Conv", List.of("block", "head.weight", "head.bias"), List.of("h"), pad1())
+                .node("GlobalAveragePool", List.of("h"), List.of("pooled"))
+                .output("pooled", DataType.FLOAT, "batch", 4, 1, 1)
+                .build();
+    }
+
+    /**
+     * One Conv on [batch, 2, 5, 5] whose first output channel has weights of about 1e-9 and a bias of 100: with the
+     * usual bias scale (input scale × weight scale) that bias does not fit in int32.
+     */
+    public static ModelProto tinyWeightsLargeBias(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] weights = TestModels.gaussian(random, 3 * 2 * 9, 0.3);
+        for (int i = 0; i < 18; i++) {
+            weights[i] *= 1e-8f;
+        }
+        return OnnxGraphBuilder.create("tiny_weights", 17)
+                .input("image", DataType.FLOAT, "batch", 2, 5, 5)
+                .floatInitializer("conv.weight", new long[] {3, 2, 3, 3}, weights)
+                .floatInitializer("conv.bias", new long[] {3}, new float[] {100f, 0.5f, -0.2f})
+                .node("Conv", List.of("image", "conv.weight", "conv.bias"), List.of("features"),
+                        attribute("kernel_shape", 3L, 3L))
+                .output("features", DataType.FLOAT, "batch", 3, 3, 3)
+                .build();
+    }
+
+    private static AttributeProto[] pad1() {
+        return new AttributeProto[] {attribute("kernel_shape", 3L, 3L),
+                attribute("pads", 1L, 1L, 1L, 1L)};
     }
 
     /** Batch-norm parameters of one layer: scale around 1, shift, running mean and a positive running variance. */
