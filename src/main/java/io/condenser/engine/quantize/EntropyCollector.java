@@ -6,6 +6,9 @@ package io.condenser.engine.quantize;
  * {@value #QUANTIZED_BINS} levels, loses the least information (Kullback-Leibler divergence) against the unquantized
  * one. The range is [-T, T] cut to the values seen, so a tensor without negative values keeps 0 as its lower end.
  *
+ * <p>The threshold is at least {@value #QUANTIZED_BINS} bins, so an extreme outlier limits how far it can clip: with
+ * 2048 bins, to 1/16 of the largest magnitude seen. More bins lower that limit.
+ *
  * <p>Exact zeros are left out of the histogram: every range quantizes them exactly (0 is always a level), and after a
  * Relu they are half the values, a spike in the first bin that would dominate the divergence and push the threshold
  * far down (measured: a range of [0, 2.1] for a tensor reaching 8.2, cosine to the float model 0.89 instead of 0.9999).
