@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 quantization of MatMul/Gemm/Gather weights. */
+/** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 of MatMul/Gemm/Conv/Gather weights. */
 @Component
 class DynamicQuantizationStep implements StepDefinition {
 
@@ -35,10 +35,10 @@ class DynamicQuantizationStep implements StepDefinition {
 
     @Override
     public String description() {
-        return "Dynamic quantization: MatMul/Gemm weights stored as 8-bit integers and multiplied with activations"
-                + " quantized at run time (DynamicQuantizeLinear + MatMulInteger, which ONNX Runtime fuses into its"
-                + " integer kernels); embedding tables stored as uint8 and dequantized row by row. Operators that do"
-                + " not fit stay in float32 and are reported.";
+        return "Dynamic quantization: MatMul/Gemm/Conv weights stored as 8-bit integers and multiplied with"
+                + " activations quantized at run time (DynamicQuantizeLinear + MatMulInteger/ConvInteger, which ONNX"
+                + " Runtime fuses into its integer kernels); embedding tables stored as uint8 and dequantized row by"
+                + " row. Operators that do not fit stay in float32 and are reported.";
     }
 
     @Override
@@ -49,7 +49,9 @@ class DynamicQuantizationStep implements StepDefinition {
                 ParameterDefinition.flag("perChannel", true,
                         "One scale per output channel (column) instead of one per weight matrix."),
                 ParameterDefinition.flag("embeddings", true,
-                        "Also quantize embedding tables read by Gather (stored as uint8)."));
+                        "Also quantize embedding tables read by Gather (stored as uint8)."),
+                ParameterDefinition.flag("reduceRange", false,
+                        "7-bit weights, for x86 CPUs without VNNI whose 8-bit products can saturate."));
     }
 
     @Override
@@ -74,7 +76,8 @@ class DynamicQuantizationStep implements StepDefinition {
         return new DynamicQuantizationOptions(
                 WeightType.valueOf(arguments.string("weightType").toUpperCase(Locale.ROOT)),
                 arguments.flag("perChannel"),
-                arguments.flag("embeddings"));
+                arguments.flag("embeddings"),
+                arguments.flag("reduceRange"));
     }
 
     /** Counters of a quantization that rewrote nodes by operator type and left others (with reasons) alone. */

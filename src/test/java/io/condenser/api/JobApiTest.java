@@ -126,7 +126,7 @@ class JobApiTest extends IntegrationTestSupport {
         JsonNode problem = assertInvalid(Map.of("modelId", reluOnly,
                         "steps", List.of(Map.of("type", "quantize", "mode", "dynamic"))), 422, "method-not-applicable",
                 "steps[0]");
-        assertThat(problem.get("detail").asString()).contains("no MatMul, Gemm or Gather");
+        assertThat(problem.get("detail").asString()).contains("no MatMul, Gemm, Conv or Gather");
     }
 
     @Test

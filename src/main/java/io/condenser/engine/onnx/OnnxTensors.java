@@ -58,6 +58,11 @@ public final class OnnxTensors {
         return tensor.getStringDataList().stream().mapToLong(ByteString::size).sum();
     }
 
+    /** The tensor's dimensions as an array, the form the tensor factories take. */
+    public static long[] dims(TensorProto tensor) {
+        return tensor.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
     public static boolean isExternal(TensorProto tensor) {
         return tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
     }
@@ -127,6 +132,12 @@ public final class OnnxTensors {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return tensor(name, DataType.FLOAT, dims, bytes.array());
+    }
+
+    public static TensorProto int32Tensor(String name, long[] dims, int[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asIntBuffer().put(values);
+        return tensor(name, DataType.INT32, dims, bytes.array());
     }
 
     public static TensorProto int64Tensor(String name, long[] dims, long[] values) {

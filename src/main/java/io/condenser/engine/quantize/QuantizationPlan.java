@@ -27,7 +27,7 @@ public final class QuantizationPlan {
 
     /** The form a candidate is rewritten into. */
     public enum Kind {
-        MATMUL, GEMM, GATHER
+        MATMUL, GEMM, CONV, GATHER
     }
 
     /** A node to rewrite, with the constant it quantizes. */
@@ -85,6 +85,7 @@ public final class QuantizationPlan {
                     considerProduct(node, index, Kind.GEMM);
                 }
             }
+            case "Conv" -> considerConv(node, index);
             case "Gather" -> {
                 if (options.quantizeEmbeddings()) {
                     considerGather(node, index);
@@ -96,24 +97,46 @@ public final class QuantizationPlan {
     }
 
     private void considerProduct(NodeProto node, GraphIndex index, Kind kind) {
-        if (node.getInputCount() < 2) {
-            return;
-        }
-        String weightName = node.getInput(1);
-        if (index.isOverridableInitializer(weightName)) {
-            skip(node, "its weight '" + weightName + "' is also a graph input, so callers may replace it");
-            return;
-        }
-        Optional<TensorProto> weight = index.constant(weightName);
+        Optional<TensorProto> weight = constantWeight(node, index);
         if (weight.isEmpty()) {
-            skip(node, "its second input is computed, not a constant weight");
-        } else if (weight.get().getDataType() != DataType.FLOAT_VALUE) {
-            skip(node, "its weight is " + DataType.forNumber(weight.get().getDataType()) + ", not FLOAT");
-        } else if (weight.get().getDimsCount() != 2) {
+            return;
+        }
+        if (weight.get().getDimsCount() != 2) {
             skip(node, "its weight has rank " + weight.get().getDimsCount() + "; only matrices are quantized");
         } else {
             accept(new Candidate(node, kind, weight.get()));
         }
+    }
+
+    private void considerConv(NodeProto node, GraphIndex index) {
+        Optional<TensorProto> weight = constantWeight(node, index);
+        if (weight.isEmpty()) {
+            return;
+        }
+        String bias = node.getInputCount() > 2 ? node.getInput(2) : "";
+        if (weight.get().getDimsCount() < 3) {
+            skip(node, "its weight has rank " + weight.get().getDimsCount() + "; a Conv weight has rank 3 or more");
+        } else if (!bias.isEmpty() && index.constant(bias).filter(QuantizationPlan::isFloat).isEmpty()) {
+            skip(node, "its bias '" + bias + "' is not a constant float vector");
+        } else {
+            accept(new Candidate(node, Kind.CONV, weight.get()));
+        }
+    }
+
+    /** The node's second input as a constant float weight, or empty (with the reason recorded) when it is not one. */
+    private Optional<TensorProto> constantWeight(NodeProto node, GraphIndex index) {
+        if (node.getInputCount() < 2) {
+            return Optional.empty();
+        }
+        ConstantWeight weight = ConstantWeight.of(node, 1, index);
+        if (!weight.found()) {
+            skip(node, weight.whyNot());
+        }
+        return Optional.ofNullable(weight.tensor());
+    }
+
+    private static boolean isFloat(TensorProto tensor) {
+        return tensor.getDataType() == DataType.FLOAT_VALUE;
     }
 
     private void considerGather(NodeProto node, GraphIndex index) {

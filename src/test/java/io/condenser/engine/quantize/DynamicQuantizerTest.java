@@ -17,6 +17,7 @@ import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.ModelValidator;
 import io.condenser.engine.onnx.OnnxGraphBuilder;
+import io.condenser.testing.ConvTestModels;
 import io.condenser.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ class DynamicQuantizerTest {
     void embeddingsStayInFloatWhenTheUserSaysSo() {
         ModelProto original = TestModels.embedding(100, 8, 4, 3);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.INT8, true, false), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.INT8, true, false, false), TaskMonitor.NONE);
         assertThat(quantized.report().quantized()).doesNotContainKey("Gather");
         assertThat(floatWeightNames(quantized.model())).contains("embeddings");
     }
@@ -105,7 +106,57 @@ class DynamicQuantizerTest {
     void unsignedAsymmetricPerTensorWeightsAlsoRun() throws Exception {
         ModelProto original = TestModels.mlp(64, 32, 10, 4);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.UINT8, false, true), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.UINT8, false, true, false), TaskMonitor.NONE);
+        assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void convolutionsBecomeConvIntegerThatRunsAndAgreesWithTheOriginal() throws Exception {
+        ModelProto original = ConvTestModels.cnn(17, 1);
+        QuantizedModel quantized = quantizer.quantize(original, DynamicQuantizationOptions.defaults(),
+                TaskMonitor.NONE);
+
+        ModelValidator.validate(quantized.model());
+        assertThat(quantized.report().quantized()).containsEntry("Conv", 3).containsEntry("Gemm", 1);
+        assertThat(ModelInspector.inspect(quantized.model()).operators()).containsEntry("ConvInteger", 3)
+                .doesNotContainKey("Conv");
+        // Per-channel int8 weights, one scalar zero point: the only per-channel form ConvInteger's kernel runs.
+        assertThat(convIntegerWeightZeroPoints(quantized.model())).allSatisfy(zp -> {
+            assertThat(zp.getDimsCount()).isZero();
+            assertThat(zp.getDataType()).isEqualTo(DataType.INT8_VALUE);
+        });
+        assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void uint8ConvolutionWeightsAreQuantizedPerTensor() throws Exception {
+        ModelProto original = ConvTestModels.cnn(17, 2);
+        QuantizedModel quantized = quantizer.quantize(original,
+                new DynamicQuantizationOptions(WeightType.UINT8, true, true, false), TaskMonitor.NONE);
+
+        assertThat(convIntegerWeightZeroPoints(quantized.model())).hasSize(3).allSatisfy(zp -> {
+            assertThat(zp.getDimsCount()).isZero();
+            assertThat(zp.getDataType()).isEqualTo(DataType.UINT8_VALUE);
+        });
+        assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void reduceRangeKeepsWeightsWithinSevenBits() throws Exception {
+        ModelProto original = TestModels.mlp(64, 32, 10, 8);
+        QuantizedModel quantized = quantizer.quantize(original,
+                new DynamicQuantizationOptions(WeightType.INT8, true, true, true), TaskMonitor.NONE);
+
+        List<TensorProto> weights = quantized.model().getGraph().getInitializerList().stream()
+                .filter(t -> t.getDataType() == DataType.INT8_VALUE && t.getDimsCount() == 2).toList();
+        assertThat(weights).hasSize(2).allSatisfy(weight -> {
+            byte[] values = weight.getRawData().toByteArray();
+            int largest = 0;
+            for (byte value : values) {
+                largest = Math.max(largest, Math.abs(value));
+            }
+            assertThat(largest).isEqualTo(64);
+        });
         assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
     }
 
@@ -154,6 +205,13 @@ class DynamicQuantizerTest {
         Path quantizedFile = TestModels.write(quantized, dir.resolve("quantized.onnx"));
         return new ModelComparison(RuntimeSettings.cpu(1))
                 .compare(originalFile, quantizedFile, FIDELITY, TaskMonitor.NONE).fidelity();
+    }
+
+    private static List<TensorProto> convIntegerWeightZeroPoints(ModelProto model) {
+        Map<String, TensorProto> initializers = model.getGraph().getInitializerList().stream()
+                .collect(Collectors.toMap(TensorProto::getName, t -> t));
+        return model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvInteger"))
+                .map(n -> initializers.get(n.getInput(3))).toList();
     }
 
     private static List<String> floatWeightNames(ModelProto model) {

@@ -68,4 +68,40 @@ class LinearQuantizerTest {
         assertThat(q.scales()).containsExactly(1.0f, 1.0f);
         assertThat(q.values()).containsOnly(0);
     }
+
+    @Test
+    void channelsAlongAnAxisKeepTheTensorsLayout() {
+        // A [2][1][3] tensor (e.g. a Conv weight with 2 output channels): one scale per index of axis 0.
+        float[] w = {1.0f, -0.5f, 0.25f,
+                     0.0f, 4.0f, -2.0f};
+        QuantizedTensor q = LinearQuantizer.quantizeChannels(FloatBuffer.wrap(w),
+                ChannelLayout.along(new long[] {2, 1, 3}, 0), WeightType.INT8, false);
+
+        assertThat(q.scales()).containsExactly(1.0f / 127, 4.0f / 127);
+        assertThat(q.values()).containsExactly(127, -64, 32, 0, 127, -64);
+    }
+
+    @Test
+    void channelsAlongTheLastAxisAreColumns() {
+        float[] b = {0.5f, -2.0f, 0.0f,
+                     -1.0f, 1.0f, 0.0f};
+        QuantizedTensor q = LinearQuantizer.quantizeChannels(FloatBuffer.wrap(b),
+                ChannelLayout.along(new long[] {2, 3}, 1), WeightType.INT8, false);
+        assertThat(q.scales()).containsExactly(1.0f / 127, 2.0f / 127, 1.0f);
+        assertThat(q.values()).containsExactly(64, -127, 0, -127, 64, 0);
+    }
+
+    @Test
+    void reducedRangeUsesSevenBits() {
+        float[] values = {-1.0f, 0.5f, 1.0f};
+        QuantizedTensor q = LinearQuantizer.quantizeChannels(FloatBuffer.wrap(values), ChannelLayout.WHOLE_TENSOR,
+                WeightType.INT8, true);
+        assertThat(q.scales()).containsExactly(1.0f / 64);
+        assertThat(q.values()).containsExactly(-64, 32, 64);
+
+        QuantizedTensor unsigned = LinearQuantizer.quantizeChannels(FloatBuffer.wrap(values),
+                ChannelLayout.WHOLE_TENSOR, WeightType.UINT8, true);
+        assertThat(unsigned.values()[0] & 0xFF).isZero();
+        assertThat(unsigned.values()[2] & 0xFF).isEqualTo(127);
+    }
 }
