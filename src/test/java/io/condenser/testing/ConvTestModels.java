@@ -154,6 +154,23 @@ public final class ConvTestModels {
                 .build();
     }
 
+    /** A Gemm whose output goes through Clip(0, 6) (ReLU6, as opset 11+ writes it) into a second Gemm. */
+    public static ModelProto gemmRelu6(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return OnnxGraphBuilder.create("relu6", 17)
+                .input("input", DataType.FLOAT, "batch", 16)
+                .floatInitializer("fc1.weight", new long[] {32, 16}, TestModels.gaussian(random, 32 * 16, 0.5))
+                .floatInitializer("fc1.bias", new long[] {32}, TestModels.gaussian(random, 32, 0.5))
+                .floatInitializer("fc2.weight", new long[] {4, 32}, TestModels.gaussian(random, 4 * 32, 0.2))
+                .floatInitializer("low", new long[0], new float[] {0f})
+                .floatInitializer("high", new long[0], new float[] {6f})
+                .node("Gemm", List.of("input", "fc1.weight", "fc1.bias"), List.of("h"), attribute("transB", 1L))
+                .node("Clip", List.of("h", "low", "high"), List.of("a"))
+                .node("Gemm", List.of("a", "fc2.weight"), List.of("output"), attribute("transB", 1L))
+                .output("output", DataType.FLOAT, "batch", 4)
+                .build();
+    }
+
     private static AttributeProto[] pad1() {
         return new AttributeProto[] {attribute("kernel_shape", 3L, 3L),
                 attribute("pads", 1L, 1L, 1L, 1L)};

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
@@ -122,6 +121,33 @@ class StaticQuantizerTest {
         assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
         assertThat(optimizedOperators(quantized.model())).containsEntry("QLinearConv", 4)
                 .containsEntry("com.microsoft.QLinearAdd", 1).doesNotContainKeys("Conv", "Add");
+    }
+
+    @Test
+    void aClipFromZeroIsAbsorbedIntoTheQuantizationOfItsInput() throws Exception {
+        ModelProto original = ConvTestModels.gemmRelu6(6);
+        StaticQuantizedModel quantized = quantizer.quantize(original, StaticQuantizationOptions.defaults(),
+                calibrationData(original, 4, 32), TaskMonitor.NONE);
+
+        assertThat(quantized.report().absorbedActivations()).isEqualTo(1);
+        assertThat(ModelInspector.inspect(quantized.model()).operators()).doesNotContainKey("Clip");
+        assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
+        assertThat(optimizedOperators(quantized.model())).containsEntry("com.microsoft.QGemm", 2);
+    }
+
+    @Test
+    void aQuantizedConvOutputThatIsAlsoAGraphOutputKeepsItsNameAndFloatType() throws Exception {
+        ModelProto original = ConvTestModels.convWithSharedOutput(7);
+        StaticQuantizedModel quantized = quantizer.quantize(original, StaticQuantizationOptions.defaults(),
+                calibrationData(original, 4, 8), TaskMonitor.NONE);
+
+        ModelValidator.validate(quantized.model());
+        assertThat(quantized.report().foldedBatchNorms()).isZero();
+        assertThat(quantized.report().operators().skipped()).singleElement()
+                .satisfies(s -> assertThat(s.opType()).isEqualTo("BatchNormalization"));
+        assertThat(quantized.model().getGraph().getOutputList()).isEqualTo(original.getGraph().getOutputList());
+        assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
+        assertThat(optimizedOperators(quantized.model())).containsEntry("QLinearConv", 1);
     }
 
     @Test
