@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.condenser.engine.onnx.OnnxGraphBuilder;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
+import io.condenser.testing.TestDatasets;
 import io.condenser.testing.TestModels;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,35 @@ class JobApiTest extends IntegrationTestSupport {
         JsonNode job = api().get(location).json();
         assertThat(job.hasNonNull("modelId")).as("the finished job outlives its model").isFalse();
         assertThat(job.at("/spec/modelId").asString()).isEqualTo(modelId);
+    }
+
+    @Test
+    void nestedAndCombinedParametersAreCheckedNamingTheNestedField() {
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "static")), 400, "invalid-job-spec",
+                "steps[0].calibration");
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "static", "calibration", Map.of("datasetId", "x"))),
+                400, "invalid-job-spec", "steps[0].calibration.datasetId");
+        String unknown = "00000000-0000-0000-0000-000000000000";
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "static", "calibration",
+                Map.of("datasetId", unknown, "seed", 1))), 400, "invalid-job-spec", "steps[0].calibration.seed");
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "static", "calibration",
+                Map.of("datasetId", unknown, "method", "percentile", "percentile", 40))), 400, "invalid-job-spec",
+                "steps[0].calibration.percentile");
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "static", "calibration",
+                Map.of("datasetId", unknown, "samples", 0))), 400, "invalid-job-spec", "steps[0].calibration.samples");
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "static", "calibration", Map.of("datasetId", unknown))),
+                400, "invalid-job-spec", "steps[0].calibration.datasetId");
+        assertInvalid(spec(Map.of("type", "quantize", "mode", "weight-only", "blockSize", 8)), 400,
+                "invalid-job-spec", "steps[0].blockSize");
+    }
+
+    @Test
+    void aCalibrationDatasetThatDoesNotFitTheModelIsNotApplicable() {
+        byte[] wide = TestDatasets.labelled(new float[2 * 5], 5, new long[] {0, 1}, false);
+        String datasetId = api().upload("/v1/datasets", "wide.npz", wide, Map.of()).json().get("id").asString();
+        JsonNode problem = assertInvalid(spec(Map.of("type", "quantize", "mode", "static",
+                "calibration", Map.of("datasetId", datasetId))), 422, "method-not-applicable", "steps[0]");
+        assertThat(problem.get("detail").asString()).contains("calibration dataset");
     }
 
     @Test

@@ -15,9 +15,14 @@ public final class Predictions {
 
     /** The arg-max class of each sample; the model's input is "input" [batch, features], its output [batch, classes]. */
     public static long[] of(Path modelFile, float[] x, int samples, int features) throws IOException {
+        return of(modelFile, "input", new long[] {samples, features}, x);
+    }
+
+    /** The arg-max class of each sample of an input of any shape [samples, …]; the output is [batch, classes]. */
+    public static long[] of(Path modelFile, String inputName, long[] shape, float[] x) throws IOException {
+        int samples = (int) shape[0];
         try (OnnxRuntimeModel model = OnnxRuntimeModel.load(modelFile, RuntimeSettings.cpu(1))) {
-            HostTensor input = new HostTensor("input", HostTensor.ElementType.FLOAT32,
-                    new long[] {samples, features}, x);
+            HostTensor input = new HostTensor(inputName, HostTensor.ElementType.FLOAT32, shape, x);
             HostTensor scores = model.run(List.of(input)).getFirst();
             int classes = (int) scores.shape()[1];
             long[] best = new long[samples];
