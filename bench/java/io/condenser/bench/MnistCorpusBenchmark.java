@@ -11,7 +11,11 @@ import io.condenser.engine.eval.ModelComparison;
 import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.engine.quantize.DynamicQuantizationOptions;
+import io.condenser.engine.quantize.CalibrationMethod;
+import io.condenser.engine.quantize.CalibrationOptions;
 import io.condenser.engine.quantize.DynamicQuantizer;
+import io.condenser.engine.quantize.StaticQuantizationOptions;
+import io.condenser.engine.quantize.StaticQuantizer;
 import io.condenser.engine.quantize.Fp16Converter;
 import io.condenser.engine.quantize.Fp16Options;
 import io.condenser.engine.quantize.TernaryOptions;
@@ -19,11 +23,13 @@ import io.condenser.engine.quantize.TernaryQuantizer;
 import io.condenser.engine.quantize.WeightOnlyOptions;
 import io.condenser.engine.quantize.WeightOnlyQuantizer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -62,6 +68,18 @@ final class MnistCorpusBenchmark {
                         (model, calibration, runtime) -> new DynamicQuantizer().quantize(model,
                                 DynamicQuantizationOptions.defaults(), TaskMonitor.NONE).model(),
                         273_000, 0.9526, "95.26 %, 273,358 B"),
+                new Case("LeNet-5 static QDQ per-channel, min-max", "lenet5_mnist.onnx",
+                        staticQuantization(CalibrationMethod.MIN_MAX), 440_000, 0.9726, "97.26 %, 447,120 B"),
+                new Case("LeNet-5 static QDQ per-channel, percentile", "lenet5_mnist.onnx",
+                        staticQuantization(CalibrationMethod.PERCENTILE), 440_000, 0.9726, "97.26 %, 447,120 B"),
+                new Case("LeNet-5 static QDQ per-channel, entropy", "lenet5_mnist.onnx",
+                        staticQuantization(CalibrationMethod.ENTROPY), 440_000, 0.9726, "97.26 %, 447,120 B"),
+                new Case("LeNet-300-100 static QDQ per-channel", "lenet300_mnist.onnx",
+                        staticQuantization(CalibrationMethod.MIN_MAX), 277_186, 0.9526, "95.26 %, 277,186 B"),
+                new Case("LeNet-5 dynamic int8, convolutions too", "lenet5_mnist.onnx",
+                        (model, calibration, runtime) -> new DynamicQuantizer().quantize(model,
+                                DynamicQuantizationOptions.defaults().withConvolutions(), TaskMonitor.NONE).model(),
+                        438_271, 0.9726, "97.26 %, 438,271 B"),
                 new Case("LeNet-300-100 int4 weight-only, blocks of 64", "lenet300_mnist.onnx",
                         (model, calibration, runtime) -> new WeightOnlyQuantizer().quantize(model,
                                 WeightOnlyOptions.defaults(), TaskMonitor.NONE).model(),
@@ -78,6 +96,17 @@ final class MnistCorpusBenchmark {
                         (model, calibration, runtime) -> new TernaryQuantizer().quantize(model,
                                 TernaryOptions.ternary(), TaskMonitor.NONE).model(),
                         fractionOf(LENET5_BYTES, 0.16), 0, "—"));
+    }
+
+    private static Compression staticQuantization(CalibrationMethod method) {
+        return (model, calibration, runtime) -> {
+            try {
+                return new StaticQuantizer(runtime).quantize(model, StaticQuantizationOptions.defaults()
+                        .withCalibration(CalibrationOptions.of(method)), calibration, TaskMonitor.NONE).model();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     private static long fractionOf(long bytes, double fraction) {
@@ -103,8 +132,7 @@ final class MnistCorpusBenchmark {
                 "acc out", "time s", "b256 ×", "field's tool", "bar"));
         for (Case c : cases()) {
             Path source = corpus.resolve(c.modelFile());
-            Path result = out.resolve(c.modelFile().replace(".onnx", "") + "-" + c.name().replaceAll("[^a-z0-9]+",
-                    "-") + ".onnx");
+            Path result = out.resolve(c.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".onnx");
             ModelProto model = OnnxModelFiles.read(source);
             try (NumpyDataset trainSet = NumpyDataset.open(train, Long.MAX_VALUE)) {
                 Iterable<List<HostTensor>> calibration = DatasetFeed.of(model, trainSet).inputs(32,

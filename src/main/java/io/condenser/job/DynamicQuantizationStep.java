@@ -35,10 +35,11 @@ class DynamicQuantizationStep implements StepDefinition {
 
     @Override
     public String description() {
-        return "Dynamic quantization: MatMul/Gemm/Conv weights stored as 8-bit integers and multiplied with"
-                + " activations quantized at run time (DynamicQuantizeLinear + MatMulInteger/ConvInteger, which ONNX"
-                + " Runtime fuses into its integer kernels); embedding tables stored as uint8 and dequantized row by"
-                + " row. Operators that do not fit stay in float32 and are reported.";
+        return "Dynamic quantization: MatMul/Gemm weights (and Conv weights with convolutions=true) stored as 8-bit"
+                + " integers and multiplied with activations quantized at run time (DynamicQuantizeLinear +"
+                + " MatMulInteger/ConvInteger, which ONNX Runtime fuses into its integer kernels); embedding tables"
+                + " stored as uint8 and dequantized row by row. Operators that do not fit stay in float32 and are"
+                + " reported.";
     }
 
     @Override
@@ -51,7 +52,10 @@ class DynamicQuantizationStep implements StepDefinition {
                 ParameterDefinition.flag("embeddings", true,
                         "Also quantize embedding tables read by Gather (stored as uint8)."),
                 ParameterDefinition.flag("reduceRange", false,
-                        "7-bit weights, for x86 CPUs without VNNI whose 8-bit products can saturate."));
+                        "7-bit weights, for x86 CPUs without VNNI whose 8-bit products can saturate."),
+                ParameterDefinition.flag("convolutions", false,
+                        "Also rewrite Conv into ConvInteger. Off by default: ONNX Runtime's ConvInteger ran LeNet-5"
+                                + " about 4x slower than float; quantize convolutions with mode static instead."));
     }
 
     @Override
@@ -77,7 +81,8 @@ class DynamicQuantizationStep implements StepDefinition {
                 WeightType.valueOf(arguments.string("weightType").toUpperCase(Locale.ROOT)),
                 arguments.flag("perChannel"),
                 arguments.flag("embeddings"),
-                arguments.flag("reduceRange"));
+                arguments.flag("reduceRange"),
+                arguments.flag("convolutions"));
     }
 
     /** Counters of a quantization that rewrote nodes by operator type and left others (with reasons) alone. */

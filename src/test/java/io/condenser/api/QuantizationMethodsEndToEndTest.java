@@ -62,7 +62,8 @@ class QuantizationMethodsEndToEndTest extends IntegrationTestSupport {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("dynamic int8 with Conv", true, Map.of("type", "quantize", "mode", "dynamic"), 0.85, 0.7,
+                new Case("dynamic int8 with Conv", true, Map.of("type", "quantize", "mode", "dynamic",
+                        "convolutions", true), 0.85, 0.7,
                         ops -> assertThat(ops.has("ConvInteger")).isTrue()),
                 new Case("static minmax", true, staticStep("minmax"), 0.85, 0.65, QuantizationMethodsEndToEndTest::qdq),
                 new Case("static percentile", true, staticStep("percentile"), 0.85, 0.65,

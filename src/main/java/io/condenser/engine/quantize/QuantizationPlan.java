@@ -85,7 +85,14 @@ public final class QuantizationPlan {
                     considerProduct(node, index, Kind.GEMM);
                 }
             }
-            case "Conv" -> considerConv(node, index);
+            case "Conv" -> {
+                if (options.quantizeConvolutions()) {
+                    considerConv(node, index);
+                } else if (constantWeight(node, index).isPresent()) {
+                    skip(node, "Conv stays float: ONNX Runtime's ConvInteger runs slower than its float Conv;"
+                            + " use static quantization for convolutions, or convolutions=true to force it");
+                }
+            }
             case "Gather" -> {
                 if (options.quantizeEmbeddings()) {
                     considerGather(node, index);

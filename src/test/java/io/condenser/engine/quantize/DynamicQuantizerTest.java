@@ -97,7 +97,7 @@ class DynamicQuantizerTest {
     void embeddingsStayInFloatWhenTheUserSaysSo() {
         ModelProto original = TestModels.embedding(100, 8, 4, 3);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.INT8, true, false, false), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.INT8, true, false, false, false), TaskMonitor.NONE);
         assertThat(quantized.report().quantized()).doesNotContainKey("Gather");
         assertThat(floatWeightNames(quantized.model())).contains("embeddings");
     }
@@ -106,15 +106,25 @@ class DynamicQuantizerTest {
     void unsignedAsymmetricPerTensorWeightsAlsoRun() throws Exception {
         ModelProto original = TestModels.mlp(64, 32, 10, 4);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.UINT8, false, true, false), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.UINT8, false, true, false, false), TaskMonitor.NONE);
         assertThat(compare(original, quantized.model()).cosineMin()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void convolutionsStayFloatUnlessAskedForBecauseConvIntegerIsSlower() {
+        QuantizedModel quantized = quantizer.quantize(ConvTestModels.cnn(17, 1),
+                DynamicQuantizationOptions.defaults(), TaskMonitor.NONE);
+
+        assertThat(quantized.report().quantized()).doesNotContainKey("Conv").containsEntry("Gemm", 1);
+        assertThat(quantized.report().skipped()).filteredOn(s -> s.opType().equals("Conv")).hasSize(3)
+                .allSatisfy(s -> assertThat(s.reason()).contains("static quantization"));
     }
 
     @Test
     void convolutionsBecomeConvIntegerThatRunsAndAgreesWithTheOriginal() throws Exception {
         ModelProto original = ConvTestModels.cnn(17, 1);
-        QuantizedModel quantized = quantizer.quantize(original, DynamicQuantizationOptions.defaults(),
-                TaskMonitor.NONE);
+        QuantizedModel quantized = quantizer.quantize(original,
+                DynamicQuantizationOptions.defaults().withConvolutions(), TaskMonitor.NONE);
 
         ModelValidator.validate(quantized.model());
         assertThat(quantized.report().quantized()).containsEntry("Conv", 3).containsEntry("Gemm", 1);
@@ -132,7 +142,7 @@ class DynamicQuantizerTest {
     void uint8ConvolutionWeightsAreQuantizedPerTensor() throws Exception {
         ModelProto original = ConvTestModels.cnn(17, 2);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.UINT8, true, true, false), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.UINT8, true, true, false, true), TaskMonitor.NONE);
 
         assertThat(convIntegerWeightZeroPoints(quantized.model())).hasSize(3).allSatisfy(zp -> {
             assertThat(zp.getDimsCount()).isZero();
@@ -145,7 +155,7 @@ class DynamicQuantizerTest {
     void reduceRangeKeepsWeightsWithinSevenBits() throws Exception {
         ModelProto original = TestModels.mlp(64, 32, 10, 8);
         QuantizedModel quantized = quantizer.quantize(original,
-                new DynamicQuantizationOptions(WeightType.INT8, true, true, true), TaskMonitor.NONE);
+                new DynamicQuantizationOptions(WeightType.INT8, true, true, true, false), TaskMonitor.NONE);
 
         List<TensorProto> weights = quantized.model().getGraph().getInitializerList().stream()
                 .filter(t -> t.getDataType() == DataType.INT8_VALUE && t.getDimsCount() == 2).toList();
