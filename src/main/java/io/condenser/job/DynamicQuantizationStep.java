@@ -16,17 +16,7 @@ import org.springframework.stereotype.Component;
 
 /** {@code {"type": "quantize", "mode": "dynamic", ...}}: dynamic int8 of MatMul/Gemm/Conv/Gather weights. */
 @Component
-class DynamicQuantizationStep implements StepDefinition {
-
-    @Override
-    public String type() {
-        return "quantize";
-    }
-
-    @Override
-    public String selectorField() {
-        return "mode";
-    }
+class DynamicQuantizationStep extends QuantizationStep {
 
     @Override
     public String method() {

@@ -1,6 +1,7 @@
 package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.quantize.ConvertedModel;
 import io.condenser.engine.quantize.TernaryOptions;
 import io.condenser.engine.quantize.TernaryQuantizer;
@@ -8,28 +9,17 @@ import io.condenser.engine.quantize.WeightEncodingReport;
 import io.condenser.engine.quantize.WeightPlan;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * {@code {"type": "quantize", "mode": "ternary" | "binary"}}: weights reduced to {−α, 0, +α} or {−α, +α}, the extreme of
  * the bit-width axis. Registered once per level set (see {@link StepConfiguration}).
  */
-class ExtremeBitWidthStep implements StepDefinition {
+class ExtremeBitWidthStep extends WeightEncodingStep<TernaryOptions> {
 
     private final TernaryOptions.Levels levels;
 
     ExtremeBitWidthStep(TernaryOptions.Levels levels) {
         this.levels = levels;
-    }
-
-    @Override
-    public String type() {
-        return "quantize";
-    }
-
-    @Override
-    public String selectorField() {
-        return "mode";
     }
 
     @Override
@@ -54,23 +44,22 @@ class ExtremeBitWidthStep implements StepDefinition {
     }
 
     @Override
-    public PipelineStep create(StepArguments arguments, StepContext context) {
-        TernaryOptions options = options(arguments);
-        return (model, monitor) -> {
-            ConvertedModel<WeightEncodingReport> result = new TernaryQuantizer().quantize(model, options, monitor);
-            return new PipelineStep.Outcome(result.model(), WeightEncodingCounters.of(result.report()));
-        };
+    WeightPlan plan(ModelProto model, TernaryOptions options) {
+        return TernaryQuantizer.plan(model, options);
     }
 
     @Override
-    public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets) {
-        return EnginePlans.whyNotApplicable(() -> {
-            WeightPlan plan = TernaryQuantizer.plan(model, options(arguments));
-            return new EnginePlans.Planned(plan.isEmpty(), plan.skipped());
-        }, "the model has no MatMul, Gemm or Conv with a constant float weight to encode");
+    ConvertedModel<WeightEncodingReport> encode(ModelProto model, TernaryOptions options, TaskMonitor monitor) {
+        return new TernaryQuantizer().quantize(model, options, monitor);
     }
 
-    private TernaryOptions options(StepArguments arguments) {
+    @Override
+    String nothingToEncode() {
+        return "the model has no MatMul, Gemm or Conv with a constant float weight to encode";
+    }
+
+    @Override
+    TernaryOptions options(StepArguments arguments) {
         return new TernaryOptions(levels, arguments.flag("perChannel"));
     }
 }

@@ -12,17 +12,7 @@ import org.springframework.stereotype.Component;
 
 /** {@code {"type": "quantize", "mode": "fp16", ...}}: float32 tensors become float16, inputs and outputs stay float32. */
 @Component
-class Fp16ConversionStep implements StepDefinition {
-
-    @Override
-    public String type() {
-        return "quantize";
-    }
-
-    @Override
-    public String selectorField() {
-        return "mode";
-    }
+class Fp16ConversionStep extends QuantizationStep {
 
     @Override
     public String method() {

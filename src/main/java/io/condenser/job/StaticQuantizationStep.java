@@ -26,22 +26,12 @@ import org.springframework.stereotype.Component;
  * QDQ form, activation ranges calibrated on a dataset.
  */
 @Component
-class StaticQuantizationStep implements StepDefinition {
+class StaticQuantizationStep extends QuantizationStep {
 
     private static final Map<String, CalibrationMethod> METHODS = Map.of(
             "minmax", CalibrationMethod.MIN_MAX,
             "percentile", CalibrationMethod.PERCENTILE,
             "entropy", CalibrationMethod.ENTROPY);
-
-    @Override
-    public String type() {
-        return "quantize";
-    }
-
-    @Override
-    public String selectorField() {
-        return "mode";
-    }
 
     @Override
     public String method() {

@@ -1,6 +1,7 @@
 package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.quantize.ConvertedModel;
 import io.condenser.engine.quantize.WeightEncodingReport;
 import io.condenser.engine.quantize.WeightOnlyOptions;
@@ -13,17 +14,7 @@ import org.springframework.stereotype.Component;
 
 /** {@code {"type": "quantize", "mode": "weight-only", ...}}: MatMul/Gemm weights stored as int8 or int4 blocks. */
 @Component
-class WeightOnlyQuantizationStep implements StepDefinition {
-
-    @Override
-    public String type() {
-        return "quantize";
-    }
-
-    @Override
-    public String selectorField() {
-        return "mode";
-    }
+class WeightOnlyQuantizationStep extends WeightEncodingStep<WeightOnlyOptions> {
 
     @Override
     public String method() {
@@ -63,23 +54,22 @@ class WeightOnlyQuantizationStep implements StepDefinition {
     }
 
     @Override
-    public PipelineStep create(StepArguments arguments, StepContext context) {
-        WeightOnlyOptions options = options(arguments);
-        return (model, monitor) -> {
-            ConvertedModel<WeightEncodingReport> result = new WeightOnlyQuantizer().quantize(model, options, monitor);
-            return new PipelineStep.Outcome(result.model(), WeightEncodingCounters.of(result.report()));
-        };
+    WeightPlan plan(ModelProto model, WeightOnlyOptions options) {
+        return WeightOnlyQuantizer.plan(model, options);
     }
 
     @Override
-    public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets) {
-        return EnginePlans.whyNotApplicable(() -> {
-            WeightPlan plan = WeightOnlyQuantizer.plan(model, options(arguments));
-            return new EnginePlans.Planned(plan.isEmpty(), plan.skipped());
-        }, "the model has no MatMul or Gemm with a constant float weight to quantize");
+    ConvertedModel<WeightEncodingReport> encode(ModelProto model, WeightOnlyOptions options, TaskMonitor monitor) {
+        return new WeightOnlyQuantizer().quantize(model, options, monitor);
     }
 
-    private static WeightOnlyOptions options(StepArguments arguments) {
+    @Override
+    String nothingToEncode() {
+        return "the model has no MatMul or Gemm with a constant float weight to quantize";
+    }
+
+    @Override
+    WeightOnlyOptions options(StepArguments arguments) {
         return new WeightOnlyOptions(arguments.string("weightType").equals("int4") ? 4 : 8,
                 arguments.integer("blockSize"), arguments.flag("symmetric"));
     }
