@@ -17,6 +17,9 @@ public final class Benchmarks {
         if (all || names.contains("minilm")) {
             MiniLmQuantizationBenchmark.run();
         }
+        if (all || names.contains("large")) {
+            LargeModelBenchmark.run();
+        }
         if (all || names.contains("formats")) {
             WeightFormatsBenchmark.run();
         }

@@ -154,7 +154,8 @@ final class MnistCorpusBenchmark {
                         / report.candidate().latency().getLast().medianMs();
                 // Accuracies are compared as the percentages with two decimals that the bars are written in.
                 boolean passes = bytes <= c.maxBytes() && Math.round(after * 1e4) >= Math.round(c.minAccuracy() * 1e4);
-                rows.add(String.format("%-44s %,12d %7.1f%% %8.2f%% %8.2f%% %10.3f %9.2f  %-22s %s (≤ %,d B, ≥ %.2f %%)",
+                rows.add(String.format("%-44s %,12d %7.1f%% %8.2f%% %8.2f%% %10.3f %9.2f  %-22s %s"
+                                + " (≤ %,d B, ≥ %.2f %%)",
                         c.name(), bytes, 100.0 * bytes / Files.size(source), 100 * before, 100 * after,
                         seconds[seconds.length / 2], speed, c.fieldResult(), passes ? "met" : "MISSED", c.maxBytes(),
                         100 * c.minAccuracy()));

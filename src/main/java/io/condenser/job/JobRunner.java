@@ -134,7 +134,10 @@ public class JobRunner {
             }
             ModelValidator.validate(model);
             Path resultFile = workDir.resolve("result.onnx");
-            OnnxModelFiles.write(model, resultFile);
+            if (OnnxModelFiles.write(model, resultFile).size() > 1) {
+                throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the result is too large for one ONNX file"
+                        + " and needs external data, which the service cannot store yet");
+            }
             InspectionSummary inspection = InspectionSummary.of(ModelInspector.inspect(model));
 
             monitor.progress(STEPS_SHARE, "measuring");

@@ -50,7 +50,8 @@ public record NpyHeader(NpyElementType type, long[] shape, long headerBytes) {
             throw new InvalidDatasetException(what + " ends inside its .npy header");
         }
         ByteBuffer length = ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN);
-        long dictLength = lengthBytes == 2 ? Short.toUnsignedInt(length.getShort()) : Integer.toUnsignedLong(length.getInt());
+        long dictLength = lengthBytes == 2 ? Short.toUnsignedInt(length.getShort())
+                : Integer.toUnsignedLong(length.getInt());
         if (dictLength > MAX_DICT_BYTES) {
             throw new InvalidDatasetException(what + " has a .npy header of " + dictLength + " bytes");
         }

@@ -82,9 +82,9 @@ public final class ModelValidator {
     }
 
     private static void checkInitializer(TensorProto tensor, List<String> problems) {
-        if (OnnxTensors.isExternal(tensor)) {
-            problems.add("initializer '" + tensor.getName() + "' keeps its data in an external file, which this"
-                    + " version does not accept yet");
+        if (OnnxTensors.isExternal(tensor) && !ExternalData.isResolved(tensor)) {
+            problems.add("initializer '" + tensor.getName() + "' keeps its data in an external file that was not"
+                    + " checked; read the model with OnnxModelFiles.read");
             return;
         }
         for (long dim : tensor.getDimsList()) {

@@ -68,6 +68,17 @@ public final class OnnxTensors {
     }
 
     /**
+     * The tensor's raw bytes, little-endian: a view of its raw data (of the memory-mapped file it was read from), or
+     * its external data read from disk now; null when the values are in the typed fields.
+     */
+    private static ByteBuffer rawBytes(TensorProto tensor) {
+        if (isExternal(tensor)) {
+            return ExternalData.read(tensor);
+        }
+        return tensor.hasRawData() ? tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+    }
+
+    /**
      * A read-only view of a FLOAT tensor's values. For raw data read from a memory-mapped file this is a view of the
      * mapping: nothing is copied.
      */
@@ -75,17 +86,14 @@ public final class OnnxTensors {
         if (tensor.getDataType() != DataType.FLOAT_VALUE) {
             throw new IllegalArgumentException("tensor " + tensor.getName() + " is not FLOAT");
         }
-        if (isExternal(tensor)) {
-            throw new InvalidModelException("tensor " + tensor.getName() + " keeps its data outside the model file");
-        }
         long count = elementCount(tensor);
-        if (tensor.hasRawData()) {
-            ByteString raw = tensor.getRawData();
-            if (raw.size() != count * Float.BYTES) {
-                throw new InvalidModelException("tensor " + tensor.getName() + " has " + raw.size()
+        ByteBuffer raw = rawBytes(tensor);
+        if (raw != null) {
+            if (raw.remaining() != count * Float.BYTES) {
+                throw new InvalidModelException("tensor " + tensor.getName() + " has " + raw.remaining()
                         + " bytes of data for " + count + " FLOAT elements");
             }
-            return raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            return raw.asFloatBuffer().asReadOnlyBuffer();
         }
         if (tensor.getFloatDataCount() != count) {
             throw new InvalidModelException("tensor " + tensor.getName() + " has " + tensor.getFloatDataCount()
@@ -103,8 +111,8 @@ public final class OnnxTensors {
         int count = Math.toIntExact(elementCount(tensor));
         long[] values = new long[count];
         DataType type = DataType.forNumber(tensor.getDataType());
-        if (tensor.hasRawData()) {
-            ByteBuffer raw = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = rawBytes(tensor);
+        if (raw != null) {
             for (int i = 0; i < count; i++) {
                 values[i] = switch (type) {
                     case INT64 -> raw.getLong(i * 8);

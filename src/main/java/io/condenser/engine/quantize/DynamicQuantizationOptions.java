@@ -10,9 +10,9 @@ package io.condenser.engine.quantize;
  * @param quantizeEmbeddings also quantize tables read by Gather (embeddings), dequantizing only the rows gathered
  * @param reduceRange        7-bit weights ([-64, 64] or [0, 127]) for x86 CPUs without VNNI, whose 8-bit products
  *                           can otherwise saturate intermediate 16-bit sums
- * @param quantizeConvolutions also rewrite Conv into ConvInteger. Off by default: ONNX Runtime's ConvInteger kernel made
- *                           LeNet-5 3.6-4.2x slower than its float Conv at batch 256 (Condenser's and ONNX Runtime's
- *                           own dynamic quantizer alike); static quantization is the form that speeds up convolutions
+ * @param quantizeConvolutions also rewrite Conv into ConvInteger. Off by default: ONNX Runtime's ConvInteger
+ *                           kernel made LeNet-5 3.6-4.2x slower than its float Conv at batch 256 (Condenser's and
+ *                           ONNX Runtime's own dynamic quantizer alike); static quantization speeds convolutions up
  */
 public record DynamicQuantizationOptions(WeightType weightType, boolean perChannel, boolean quantizeEmbeddings,
                                          boolean reduceRange, boolean quantizeConvolutions) {

@@ -1,0 +1,181 @@
+package io.condenser.engine.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * ONNX external data: tensor bytes kept in side files that {@code external_data} entries name by {@code location},
+ * {@code offset} and {@code length}. A location is a path chosen by whoever wrote the file, so every entry is checked
+ * before anything is read: relative, inside the model's directory after normalization and after following links, a
+ * regular file, and the byte range within it and as long as the tensor's shape needs. A checked tensor's location is
+ * replaced, in memory only, by the file's real absolute path; its bytes are read on demand, tensor by tensor.
+ */
+public final class ExternalData {
+
+    static final String LOCATION = "location";
+    static final String OFFSET = "offset";
+    static final String LENGTH = "length";
+
+    private ExternalData() {
+    }
+
+    /** The model with every external tensor checked against {@code directory} and pointing at its real file. */
+    static ModelProto resolve(ModelProto model, Path directory) throws IOException {
+        if (!hasExternalTensors(model.getGraph())) {
+            return model;
+        }
+        Path root = directory.toRealPath();
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            TensorProto tensor = graph.getInitializer(i);
+            if (OnnxTensors.isExternal(tensor)) {
+                graph.setInitializer(i, resolveTensor(tensor, root));
+            }
+        }
+        for (var node : graph.getNodeList()) {
+            for (var attribute : node.getAttributeList()) {
+                if (attribute.hasG() && hasExternalTensors(attribute.getG())
+                        || attribute.getGraphsList().stream().anyMatch(ExternalData::hasExternalTensors)) {
+                    throw new InvalidModelException("node " + OnnxNodes.describe(node) + " has a subgraph with external"
+                            + " data; only the main graph's initializers may keep their data outside the model file");
+                }
+            }
+        }
+        return model.toBuilder().setGraph(graph).build();
+    }
+
+    private static boolean hasExternalTensors(GraphProto graph) {
+        return graph.getInitializerList().stream().anyMatch(OnnxTensors::isExternal);
+    }
+
+    private static TensorProto resolveTensor(TensorProto tensor, Path root) throws IOException {
+        String location = entry(tensor, LOCATION);
+        if (location == null || location.isEmpty() || location.indexOf('\0') >= 0) {
+            throw invalid(tensor, "has external data without a location");
+        }
+        Path relative;
+        try {
+            relative = Path.of(location);
+        } catch (InvalidPathException e) {
+            throw invalid(tensor, "names the unreadable location '" + location + "'");
+        }
+        Path lexical = root.resolve(relative).normalize();
+        if (relative.isAbsolute() || !lexical.startsWith(root) || lexical.equals(root)) {
+            throw invalid(tensor, "names '" + location + "', which is not a file inside the model's directory");
+        }
+        Path real;
+        try {
+            real = lexical.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw invalid(tensor, "keeps its data in '" + location + "', which is missing next to the model");
+        }
+        if (!real.startsWith(root)) {
+            throw invalid(tensor, "names '" + location + "', a link that leads out of the model's directory");
+        }
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw invalid(tensor, "names '" + location + "', which is not a regular file");
+        }
+        long needed = neededBytes(tensor);
+        long offset = number(tensor, OFFSET, 0);
+        long length = number(tensor, LENGTH, needed);
+        long fileSize = Files.size(real);
+        if (length != needed) {
+            throw invalid(tensor, "declares " + length + " bytes of external data where its shape needs " + needed);
+        }
+        if (offset < 0 || offset > fileSize || length > fileSize - offset) {
+            throw invalid(tensor, "reads bytes " + offset + " to " + (offset + length) + " of '" + location
+                    + "', which has " + fileSize);
+        }
+        TensorProto.Builder resolved = tensor.toBuilder().clearExternalData();
+        resolved.addExternalData(entryOf(LOCATION, real.toString()));
+        resolved.addExternalData(entryOf(OFFSET, Long.toString(offset)));
+        resolved.addExternalData(entryOf(LENGTH, Long.toString(length)));
+        return resolved.build();
+    }
+
+    /** Whether the tensor's location was checked by {@link #resolve} (it then names an absolute path). */
+    static boolean isResolved(TensorProto tensor) {
+        String location = entry(tensor, LOCATION);
+        return location != null && Path.of(location).isAbsolute();
+    }
+
+    /** Reads a checked external tensor's bytes (little-endian) onto the heap. */
+    static ByteBuffer read(TensorProto tensor) {
+        Path file = Path.of(entry(tensor, LOCATION));
+        long offset = number(tensor, OFFSET, 0);
+        int length = Math.toIntExact(number(tensor, LENGTH, neededBytes(tensor)));
+        ByteBuffer bytes = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, offset + bytes.position()) < 0) {
+                    throw invalid(tensor, "lost bytes of its external data: '" + file + "' is shorter than it was");
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidModelException("tensor '" + tensor.getName() + "': its external data cannot be read: "
+                    + e.getMessage(), e);
+        }
+        return bytes.flip();
+    }
+
+    /** Copies a checked external tensor's bytes to a channel, without holding them in memory. */
+    static void copy(TensorProto tensor, FileChannel target) throws IOException {
+        long offset = number(tensor, OFFSET, 0);
+        long length = number(tensor, LENGTH, neededBytes(tensor));
+        try (FileChannel source = FileChannel.open(Path.of(entry(tensor, LOCATION)), StandardOpenOption.READ)) {
+            long done = 0;
+            while (done < length) {
+                long moved = source.transferTo(offset + done, length - done, target);
+                if (moved <= 0) {
+                    throw invalid(tensor, "lost bytes of its external data while it was copied");
+                }
+                done += moved;
+            }
+        }
+    }
+
+    static long neededBytes(TensorProto tensor) {
+        long bytes = OnnxTensors.dataBytes(tensor.toBuilder().clearRawData().build());
+        if (bytes <= 0 && OnnxTensors.elementCount(tensor) > 0) {
+            throw invalid(tensor, "has an element type whose external data size is unknown");
+        }
+        return bytes;
+    }
+
+    static StringStringEntryProto entryOf(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static String entry(TensorProto tensor, String key) {
+        return tensor.getExternalDataList().stream().filter(e -> e.getKey().equals(key))
+                .map(StringStringEntryProto::getValue).findFirst().orElse(null);
+    }
+
+    private static long number(TensorProto tensor, String key, long absent) {
+        String value = entry(tensor, key);
+        if (value == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(tensor, "has the external data " + key + " '" + value + "', which is not a number");
+        }
+    }
+
+    private static InvalidModelException invalid(TensorProto tensor, String problem) {
+        return new InvalidModelException("tensor '" + tensor.getName() + "' " + problem);
+    }
+}
