@@ -147,6 +147,9 @@ class ApiMapper {
 
     JobSpecDocument spec(JobSpec spec) {
         List<Map<String, Object>> steps = spec.getSteps().stream().map(step -> {
+            if (step == null) {
+                return null;
+            }
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("type", step.getType());
             if (step.getAdditionalProperties() != null) {

@@ -8,6 +8,7 @@ import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.storage.ArtifactStore;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ public final class JobDatasets implements AutoCloseable {
 
     private final Map<UUID, Opened> opened;
 
-    private record Opened(ArtifactStore.LocalCopy copy, NumpyDataset dataset) {
+    /** @param largestLabel the largest class label, from the upload's inspection; -1 without labels */
+    private record Opened(ArtifactStore.LocalCopy copy, NumpyDataset dataset, long largestLabel) {
     }
 
     private JobDatasets(Map<UUID, Opened> opened) {
@@ -45,9 +47,18 @@ public final class JobDatasets implements AutoCloseable {
                 if (entity == null) {
                     problems.add(new FieldProblem(named.getKey(), "no dataset with id " + id));
                 } else if (!opened.containsKey(id)) {
-                    ArtifactStore.LocalCopy copy = store.localCopy(entity.getStorageKey());
+                    ArtifactStore.LocalCopy copy;
                     try {
-                        opened.put(id, new Opened(copy, datasets.open(copy)));
+                        copy = store.localCopy(entity.getStorageKey());
+                    } catch (NoSuchFileException e) {
+                        // Deleted after its row was read: the same as not existing.
+                        problems.add(new FieldProblem(named.getKey(), "no dataset with id " + id));
+                        continue;
+                    }
+                    try {
+                        long largestLabel = datasets.summary(entity).labelCounts().keySet().stream()
+                                .mapToLong(Long::parseLong).max().orElse(-1);
+                        opened.put(id, new Opened(copy, datasets.open(copy), largestLabel));
                     } catch (IOException | RuntimeException e) {
                         copy.close();
                         throw e;
@@ -67,6 +78,11 @@ public final class JobDatasets implements AutoCloseable {
 
     public NumpyDataset get(UUID id) {
         return require(id).dataset();
+    }
+
+    /** The largest class label of the dataset, or -1 when it has no labels. */
+    public long largestLabel(UUID id) {
+        return require(id).largestLabel();
     }
 
     public Path path(UUID id) {

@@ -2,7 +2,10 @@ package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.UnsupportedModelException;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.condenser.engine.eval.DatasetFeed;
+import io.condenser.engine.onnx.ModelInspector;
+import io.condenser.engine.onnx.TensorSignature;
 import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.SyntheticInputs;
 import io.condenser.problem.FieldProblem;
@@ -118,8 +121,12 @@ public class JobPlanner {
             String lower;
             if (document.datasetId() != null) {
                 DatasetFeed feed = DatasetFeed.of(model, datasets.get(document.datasetId()));
-                elements = (long) feed.sampleElements() * evaluation.batchSize();
+                elements = feed.batchElements(evaluation.batchSize());
                 lower = "lower evaluation.batchSize";
+                long largestLabel = datasets.largestLabel(document.datasetId());
+                if (largestLabel >= 0) {
+                    checkScoresOutput(model, output, largestLabel, problems);
+                }
             } else {
                 elements = SyntheticInputs.of(model).batchElements(evaluation.batchSize(), evaluation.dimensions());
                 lower = "lower evaluation.batchSize or evaluation.dimensions";
@@ -132,6 +139,31 @@ public class JobPlanner {
         } catch (UnsupportedModelException e) {
             problems.add(new FieldProblem(document.datasetId() != null ? "evaluation.datasetId" : "evaluation",
                     e.getMessage()));
+        }
+    }
+
+    /**
+     * With labels, the scores output must be able to hold them: FLOAT [batch, classes] with more classes than the
+     * largest label, as far as the model declares it. Checked now so a job does not fail after all its work.
+     */
+    private static void checkScoresOutput(ModelProto model, String output, long largestLabel,
+                                          List<FieldProblem> problems) {
+        List<TensorSignature> outputs = ModelInspector.inspect(model).outputs();
+        TensorSignature scores = output == null ? outputs.getFirst()
+                : outputs.stream().filter(o -> o.name().equals(output)).findFirst().orElse(null);
+        if (scores == null) {
+            return;
+        }
+        String field = output == null ? "evaluation.datasetId" : "evaluation.output";
+        boolean declared = !scores.shape().isEmpty();
+        if (scores.elementType() != DataType.FLOAT_VALUE && scores.elementType() != DataType.DOUBLE_VALUE
+                || declared && scores.shape().size() != 2) {
+            problems.add(new FieldProblem(field, "the dataset has labels, but output '" + scores.name() + "' ("
+                    + scores.elementTypeName() + " " + scores.shape() + ") is not class scores [batch, classes];"
+                    + " name the scores output in evaluation.output"));
+        } else if (declared && scores.shape().get(1).isFixed() && scores.shape().get(1).size() <= largestLabel) {
+            problems.add(new FieldProblem(field, "the dataset has the label " + largestLabel + ", but output '"
+                    + scores.name() + "' has " + scores.shape().get(1).size() + " classes"));
         }
     }
 

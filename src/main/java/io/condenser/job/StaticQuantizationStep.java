@@ -5,6 +5,7 @@ import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.data.NumpyDataset;
 import io.condenser.engine.eval.DatasetFeed;
 import io.condenser.engine.eval.HostTensor;
+import io.condenser.engine.eval.SyntheticInputs;
 import io.condenser.engine.quantize.ActivationType;
 import io.condenser.engine.quantize.CalibrationMethod;
 import io.condenser.engine.quantize.CalibrationOptions;
@@ -100,15 +101,12 @@ class StaticQuantizationStep extends QuantizationStep {
 
     /**
      * A model with a fixed batch size calibrates on whole batches only: a padded last batch would add zeros to the
-     * ranges' histograms.
+     * ranges' histograms ({@link #whyNotApplicable} refuses a dataset smaller than one batch).
      */
     private static long calibrationSamples(DatasetFeed feed, int requested) {
         long available = Math.min(requested, feed.sampleCount());
-        if (feed.fixedBatchSize().isEmpty()) {
-            return available;
-        }
-        long batch = feed.fixedBatchSize().getAsLong();
-        return Math.max(batch, available / batch * batch);
+        long batch = feed.fixedBatchSize().orElse(1);
+        return available / batch * batch;
     }
 
     @Override
@@ -117,8 +115,20 @@ class StaticQuantizationStep extends QuantizationStep {
         if (method.isPresent()) {
             return method;
         }
+        StepArguments calibration = arguments.object("calibration");
         try {
-            DatasetFeed.of(model, datasets.get(arguments.object("calibration").dataset("datasetId")));
+            DatasetFeed feed = DatasetFeed.of(model, datasets.get(calibration.dataset("datasetId")));
+            int batchSize = calibration.integer("batchSize");
+            if (feed.batchElements(batchSize) > SyntheticInputs.MAX_BATCH_ELEMENTS) {
+                return Optional.of("calibration: a batch of " + feed.fixedBatchSize().orElse(batchSize)
+                        + " samples exceeds " + SyntheticInputs.MAX_BATCH_ELEMENTS + " values; lower"
+                        + " calibration.batchSize");
+            }
+            if (calibrationSamples(feed, calibration.integer("samples")) == 0) {
+                return Optional.of("calibration: the model runs fixed batches of "
+                        + feed.fixedBatchSize().getAsLong() + " samples, more than calibration.samples or the"
+                        + " dataset holds");
+            }
             return Optional.empty();
         } catch (UnsupportedModelException e) {
             return Optional.of("calibration dataset: " + e.getMessage());

@@ -118,6 +118,14 @@ class DatasetApiTest extends IntegrationTestSupport {
         assertThat(unfitting.status()).isEqualTo(422);
         assertThat(unfitting.json().get("errors")).extracting(e -> e.get("field").asString())
                 .contains("evaluation.datasetId", "evaluation.output");
+        byte[] manyClasses = TestDatasets.labelled(new float[2 * FEATURES], FEATURES, new long[] {0, 9}, false);
+        String manyClassesId = api().upload("/v1/datasets", "ten.npz", manyClasses, Map.of()).json().get("id")
+                .asString();
+        ApiClient.Response labelsBeyondClasses = api().postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
+                "evaluation", Map.of("datasetId", manyClassesId)));
+        assertThat(labelsBeyondClasses.status()).isEqualTo(422);
+        assertThat(labelsBeyondClasses.json().get("detail").asString()).contains("label 9").contains("4 classes");
         assertThat(jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single()).isEqualTo(jobsBefore);
     }
 

@@ -203,6 +203,14 @@ class JobApiTest extends IntegrationTestSupport {
     }
 
     @Test
+    void aNullStepIsRefusedNamingIt() {
+        ApiClient.Response response = api().postJson("/v1/jobs", "{\"modelId\": \"" + modelId
+                + "\", \"steps\": [null]}");
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        assertThat(response.json().at("/errors/0/field").asString()).isEqualTo("steps[0].type");
+    }
+
+    @Test
     void malformedJsonIsAnInvalidSpec() {
         ApiClient.Response response = api().postJson("/v1/jobs", "{\"modelId\": ");
         assertThat(response.status()).isEqualTo(400);

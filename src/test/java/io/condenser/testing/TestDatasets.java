@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -82,6 +83,37 @@ public final class TestDatasets {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * An .npz whose one entry, x, is deflated but cut short before the stream's last block, with a directory that
+     * agrees: what an interrupted writer leaves. Reading it ends in an EOFException, not a ZipException.
+     */
+    public static byte[] npzWithTruncatedDeflate(byte[] x) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(x);
+        deflater.finish();
+        byte[] buffer = new byte[x.length + 1024];
+        int full = deflater.deflate(buffer);
+        deflater.end();
+        byte[] data = Arrays.copyOf(buffer, Math.max(1, full / 2));
+        CRC32 crc = new CRC32();
+        crc.update(x);
+        byte[] name = "x.npy".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer zip = ByteBuffer.allocate(30 + name.length + data.length + 46 + name.length + 22)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        zip.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) 8).putInt(0)
+                .putInt((int) crc.getValue()).putInt(data.length).putInt(x.length).putShort((short) name.length)
+                .putShort((short) 0).put(name).put(data);
+        int directory = zip.position();
+        zip.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0).putShort((short) 8)
+                .putInt(0).putInt((int) crc.getValue()).putInt(data.length).putInt(x.length)
+                .putShort((short) name.length).putShort((short) 0).putShort((short) 0).putShort((short) 0)
+                .putShort((short) 0).putInt(0).putInt(0).put(name);
+        int directoryBytes = zip.position() - directory;
+        zip.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
+                .putInt(directoryBytes).putInt(directory).putShort((short) 0);
+        return zip.array();
     }
 
     /** A labelled dataset: x [n, features], y [n]. */

@@ -1,11 +1,18 @@
 package io.condenser.engine.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -24,6 +31,15 @@ public final class NumpyDataset implements AutoCloseable {
         NPZ, NPY
     }
 
+    /**
+     * The most values one sample may have (16 MB of float32: a 3×1024×1024 image fits): a sample is the smallest unit
+     * read into memory, so a tiny archive declaring one enormous sample could otherwise claim gigabytes of heap.
+     */
+    public static final int MAX_SAMPLE_VALUES = 1 << 22;
+
+    /** Central directory bytes an archive of x and y needs, with room to spare; anything larger is not one. */
+    private static final int MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024;
+
     private static final String X_ENTRY = "x.npy";
     private static final String Y_ENTRY = "y.npy";
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
@@ -34,6 +50,7 @@ public final class NumpyDataset implements AutoCloseable {
     private final ZipFile zip;
     private final NpyHeader x;
     private final NpyHeader y;
+    private final List<SampleReader> readers = new ArrayList<>();
 
     private NumpyDataset(Path file, Format format, ZipFile zip, NpyHeader x, NpyHeader y) {
         this.file = file;
@@ -70,6 +87,7 @@ public final class NumpyDataset implements AutoCloseable {
     }
 
     private static NumpyDataset openArchive(Path file, long maxDataBytes) throws IOException {
+        checkCentralDirectory(file);
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -79,6 +97,9 @@ public final class NumpyDataset implements AutoCloseable {
         }
         try {
             Set<String> names = zip.stream().map(ZipEntry::getName).collect(Collectors.toSet());
+            if (names.size() != zip.size()) {
+                throw new InvalidDatasetException("the archive holds an entry name twice");
+            }
             Set<String> unexpected = names.stream().filter(n -> !n.equals(X_ENTRY) && !n.equals(Y_ENTRY))
                     .collect(Collectors.toSet());
             if (!names.contains(X_ENTRY) || !unexpected.isEmpty()) {
@@ -87,6 +108,10 @@ public final class NumpyDataset implements AutoCloseable {
             }
             NpyHeader x = entryHeader(zip, X_ENTRY, "x");
             NpyHeader y = names.contains(Y_ENTRY) ? entryHeader(zip, Y_ENTRY, "y") : null;
+            if (y != null && safeBytes(y) > maxDataBytes) {
+                throw new InvalidDatasetException("y declares " + safeBytes(y) + " bytes; at most " + maxDataBytes
+                        + " are accepted");
+            }
             checkSamples(x, y == null ? maxDataBytes : maxDataBytes - safeBytes(y));
             if (y != null) {
                 checkLabels(x, y);
@@ -102,12 +127,39 @@ public final class NumpyDataset implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the archive's end record before {@link ZipFile} does: ZipFile loads the whole central directory into
+     * memory, which a crafted upload can make as large as the upload itself.
+     */
+    private static void checkCentralDirectory(Path file) throws IOException {
+        long size = Files.size(file);
+        int tail = (int) Math.min(size, 22 + 0xFFFF);
+        ByteBuffer end = ByteBuffer.allocate(tail).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (end.hasRemaining() && channel.read(end, size - tail + end.position()) > 0) {
+                // read the tail fully
+            }
+        }
+        for (int at = tail - 22; at >= 0; at--) {
+            if (end.getInt(at) == 0x06054b50) {
+                int entries = Short.toUnsignedInt(end.getShort(at + 10));
+                long directoryBytes = Integer.toUnsignedLong(end.getInt(at + 12));
+                if (entries > 2 || directoryBytes > MAX_CENTRAL_DIRECTORY_BYTES) {
+                    throw new InvalidDatasetException("an .npz dataset holds x and optionally y; this archive"
+                            + " declares " + entries + " entries in " + directoryBytes + " bytes of directory");
+                }
+                return;
+            }
+        }
+        throw new InvalidDatasetException("the file starts like a zip archive but has no end record");
+    }
+
     private static NpyHeader entryHeader(ZipFile zip, String entryName, String what) throws IOException {
         ZipEntry entry = zip.getEntry(entryName);
         NpyHeader header;
         try (InputStream in = zip.getInputStream(entry)) {
             header = NpyHeader.read(in, what);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {
             throw new InvalidDatasetException(what + " cannot be read from the archive: " + e.getMessage());
         }
         return header;
@@ -137,9 +189,9 @@ public final class NumpyDataset implements AutoCloseable {
                     + maxDataBytes + " are accepted");
         }
         long perSample = bytes / x.shape()[0] / x.type().size();
-        if (perSample < 1 || perSample > Integer.MAX_VALUE / 8) {
+        if (perSample < 1 || perSample > MAX_SAMPLE_VALUES) {
             throw new InvalidDatasetException("each sample of x has " + perSample + " values; between 1 and "
-                    + Integer.MAX_VALUE / 8 + " are accepted");
+                    + MAX_SAMPLE_VALUES + " are accepted");
         }
     }
 
@@ -196,7 +248,9 @@ public final class NumpyDataset implements AutoCloseable {
         InputStream samples = dataStream(X_ENTRY, x);
         try {
             InputStream labels = y == null ? null : dataStream(Y_ENTRY, y);
-            return new SampleReader(samples, labels, sampleCount(), sampleElements());
+            SampleReader reader = new SampleReader(samples, labels, sampleCount(), sampleElements());
+            readers.add(reader);
+            return reader;
         } catch (IOException | RuntimeException e) {
             samples.close();
             throw e;
@@ -215,10 +269,14 @@ public final class NumpyDataset implements AutoCloseable {
         }
     }
 
+    /** Closes the dataset and every reader still open on it (one abandoned by a failed or cancelled job). */
     @Override
     public void close() throws IOException {
-        if (zip != null) {
-            zip.close();
+        try (ZipFile archive = zip) {
+            for (SampleReader reader : readers) {
+                reader.close();
+            }
+            readers.clear();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.condenser.engine.data;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -70,7 +71,8 @@ public final class SampleReader implements AutoCloseable {
         int got;
         try {
             got = in.readNBytes(buffer, 0, (int) bytes);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {
+            // A deflate stream that ends early is an EOFException, not a ZipException.
             throw new InvalidDatasetException(what + " is corrupt in the archive: " + e.getMessage());
         }
         if (got < bytes) {

@@ -16,7 +16,7 @@ final class AccuracyAccumulator {
     /** @param validSamples the leading samples of the batch that carry labels */
     void add(HostTensor scores, long[] labels, int validSamples) {
         long[] shape = scores.shape();
-        if (shape.length != 2 || shape[1] < 2 || !scores.type().isFloatingPoint()) {
+        if (shape.length != 2 || shape[0] < validSamples || shape[1] < 2 || !scores.type().isFloatingPoint()) {
             throw new UnsupportedModelException("output '" + scores.name() + "' is not class scores [batch, classes]"
                     + " (its shape is " + Arrays.toString(shape) + "); name the logits output in"
                     + " evaluation.output");
@@ -33,10 +33,14 @@ final class AccuracyAccumulator {
             int higher = 0;
             for (int c = 0; c < width; c++) {
                 double score = scores.value(s * width + c);
-                // Ties with the label's score count against it, so a constant output is never "accurate".
-                if (c != label && score >= labelScore) {
+                // Ties with the label's score count against it, so a constant output is never "accurate"; so does a
+                // NaN on either side, so a broken result (an fp16 overflow) never is either.
+                if (c != label && !(score < labelScore)) {
                     higher++;
                 }
+            }
+            if (Double.isNaN(labelScore)) {
+                higher = width;
             }
             if (higher == 0) {
                 top1++;

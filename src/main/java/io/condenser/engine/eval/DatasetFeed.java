@@ -87,6 +87,11 @@ public final class DatasetFeed {
         return fixedBatchSize;
     }
 
+    /** How many values one batch of {@code batchSize} samples (or of the model's fixed batch size) holds. */
+    public long batchElements(int batchSize) {
+        return fixedBatchSize.orElse(batchSize) * dataset.sampleElements();
+    }
+
     /** Values per sample. */
     public int sampleElements() {
         return dataset.sampleElements();

@@ -11,12 +11,14 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.condenser.engine.TaskMonitor;
 import io.condenser.testing.TestDatasets;
+import io.condenser.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +112,8 @@ class NumpyDatasetTest {
         assertRefused(npz(Map.of("y", yArray(0, 1)), false), "holds y.npy");
         Map<String, byte[]> extra = entries(xArray(new float[4], 2, 2), yArray(0, 1));
         extra.put("../evil", new byte[1]);
+        assertRefused(npz(extra, false), "declares 3 entries");
+        extra.remove("y");
         assertRefused(npz(extra, false), "../evil.npy");
     }
 
@@ -124,6 +128,11 @@ class NumpyDatasetTest {
         byte[] bomb = npz(Map.of("x", npy("<f4", new long[] {1_000_000, 1000}, new byte[0])), true);
         assertThatThrownBy(() -> NumpyDataset.open(write(bomb), 1L << 30))
                 .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("at most");
+        byte[] hugeSample = npz(Map.of("x", npy("<f4", new long[] {1, 268_435_455}, new byte[0])), true);
+        assertThatThrownBy(() -> NumpyDataset.open(write(hugeSample), NO_LIMIT))
+                .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("values");
+        assertRefused(TestDatasets.npzWithTruncatedDeflate(xArray(TestModels.gaussian(new SplittableRandom(1), 4096, 1),
+                64, 64)), "corrupt");
         byte[] overflow = npz(Map.of("x", npy("<f4", new long[] {Long.MAX_VALUE / 2, 4}, new byte[0])), true);
         assertThatThrownBy(() -> NumpyDataset.open(write(overflow), NO_LIMIT))
                 .isInstanceOf(InvalidDatasetException.class).hasMessageContaining("too large");
