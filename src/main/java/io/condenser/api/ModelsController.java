@@ -62,7 +62,10 @@ class ModelsController implements ModelsApi {
     @Override
     public ResponseEntity<Resource> downloadModel(UUID modelId, String ifNoneMatch) {
         ModelEntity model = models.get(modelId);
-        return download.respond("model", modelId, model.getStorageKey(), model.getSha256(), model.getSizeBytes(),
-                ArtifactDownload.fileName(model.getName(), ".onnx"), ifNoneMatch);
+        // A model uploaded with external data downloads as the zip it came in: model file and data files together.
+        boolean archive = model.getArchiveKey() != null;
+        return download.respond("model", modelId, archive ? model.getArchiveKey() : model.getStorageKey(),
+                model.getSha256(), model.getSizeBytes(),
+                ArtifactDownload.fileName(model.getName(), archive ? ".zip" : ".onnx"), ifNoneMatch);
     }
 }

@@ -7,8 +7,11 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A stored model: its file in the artifact store and what inspection found in it. */
 @Entity
@@ -44,6 +47,15 @@ public class ModelEntity extends AssignedIdEntity {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** The zip the model was uploaded as, when it came with external data; null for a plain .onnx. */
+    @Column(name = "archive_key")
+    private String archiveKey;
+
+    /** The external data files stored next to the model file (names, relative to its folder). */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "data_files", nullable = false, columnDefinition = "text[]")
+    private String[] dataFiles = new String[0];
+
     protected ModelEntity() {
     }
 
@@ -59,6 +71,20 @@ public class ModelEntity extends AssignedIdEntity {
         this.parentModelId = parentModelId;
         this.sourceJobId = sourceJobId;
         this.createdAt = createdAt;
+    }
+
+    /** Records that the model was uploaded as a zip of its file and external data files. */
+    public void storedAsArchive(String archiveKey, List<String> dataFiles) {
+        this.archiveKey = archiveKey;
+        this.dataFiles = dataFiles.toArray(String[]::new);
+    }
+
+    public String getArchiveKey() {
+        return archiveKey;
+    }
+
+    public List<String> getDataFiles() {
+        return List.of(dataFiles);
     }
 
     public String getName() {

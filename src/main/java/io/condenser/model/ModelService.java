@@ -19,10 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,22 +59,63 @@ public class ModelService {
     }
 
     /**
-     * Streams an upload into the store, then inspects it. Anything that is not a valid ONNX model is refused and its
-     * file removed: a refused upload leaves no row and no file.
+     * Streams an upload into the store, then inspects it: a plain .onnx, or a zip of one and its external data files
+     * (unpacked and checked entry by entry; the zip is kept as what a download returns). Anything that is not a valid
+     * ONNX model is refused: a refused upload leaves no row and no file.
      */
     public ModelEntity upload(String name, String fileName, InputStream content) throws IOException {
         UUID id = UUID.randomUUID();
-        StoredArtifact stored = store.write(storageKey(id), content, maxUploadBytes);
+        StoredArtifact stored = store.write(folder(id) + "upload", content, maxUploadBytes);
+        List<String> written = new ArrayList<>(List.of(stored.key()));
         try {
-            InspectionSummary inspection = inspectStored(stored.key());
-            ModelEntity model = new ModelEntity(id, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX, stored.key(),
-                    stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null, now());
+            ModelEntity model;
+            if (isZip(stored.key())) {
+                model = storeArchive(id, name, fileName, stored, written);
+            } else {
+                InspectionSummary inspection = inspectStored(stored.key());
+                store.move(stored.key(), storageKey(id));
+                written.set(0, storageKey(id));
+                model = newModel(id, name, fileName, stored, inspection);
+            }
             return transactions.execute(status -> models.save(model));
         } catch (Throwable e) {
-            // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its file behind.
-            cleanup.deleteQuietly(stored.key());
+            // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its files behind.
+            written.forEach(cleanup::deleteQuietly);
             throw e;
         }
+    }
+
+    /** Unpacks the archive, checks the model with its data, then stores the files next to each other. */
+    private ModelEntity storeArchive(UUID id, String name, String fileName, StoredArtifact stored,
+                                     List<String> written) throws IOException {
+        Path directory = Files.createTempDirectory("condenser-archive-");
+        try (ArtifactStore.LocalCopy archive = store.localCopy(stored.key())) {
+            ModelArchive.Unpacked unpacked = ModelArchive.unpack(archive.path(), directory, maxUploadBytes);
+            InspectionSummary inspection = inspect(unpacked.model());
+            store.writeFile(storageKey(id), unpacked.model());
+            written.add(storageKey(id));
+            List<String> dataFiles = new ArrayList<>();
+            for (Path dataFile : unpacked.dataFiles()) {
+                String dataKey = folder(id) + dataFile.getFileName();
+                store.writeFile(dataKey, dataFile);
+                written.add(dataKey);
+                dataFiles.add(dataFile.getFileName().toString());
+            }
+            String archiveKey = folder(id) + "model.zip";
+            store.move(stored.key(), archiveKey);
+            written.set(0, archiveKey);
+            ModelEntity model = newModel(id, name, fileName, stored, inspection);
+            model.storedAsArchive(archiveKey, dataFiles);
+            return model;
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
+    private ModelEntity newModel(UUID id, String name, String fileName, StoredArtifact stored,
+                                 InspectionSummary inspection) {
+        return new ModelEntity(id, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX, storageKey(id),
+                stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null, now());
     }
 
     /**
@@ -115,6 +159,10 @@ public class ModelService {
             }
             models.delete(model);
             cleanup.deleteAfterCommit(model.getStorageKey());
+            if (model.getArchiveKey() != null) {
+                cleanup.deleteAfterCommit(model.getArchiveKey());
+            }
+            model.getDataFiles().forEach(dataFile -> cleanup.deleteAfterCommit(folder(id) + dataFile));
         });
     }
 
@@ -130,29 +178,42 @@ public class ModelService {
 
     private InspectionSummary inspectStored(String key) throws IOException {
         try (ArtifactStore.LocalCopy copy = store.localCopy(key)) {
-            refuseOtherFormats(copy.path());
-            try {
-                ModelProto model = OnnxModelFiles.read(copy.path());
-                ModelValidator.validate(model);
-                return InspectionSummary.of(ModelInspector.inspect(model));
-            } catch (InvalidModelException e) {
-                throw new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
+            return inspect(copy.path());
+        }
+    }
+
+    /** Reads and validates a model file, with its external data next to it. */
+    private static InspectionSummary inspect(Path file) throws IOException {
+        try {
+            ModelProto model = OnnxModelFiles.read(file);
+            ModelValidator.validate(model);
+            return InspectionSummary.of(ModelInspector.inspect(model));
+        } catch (InvalidModelException e) {
+            throw new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
+        }
+    }
+
+    private boolean isZip(String key) throws IOException {
+        byte[] head = new byte[ZIP_MAGIC.length];
+        try (ArtifactStore.LocalCopy copy = store.localCopy(key); InputStream in = Files.newInputStream(copy.path())) {
+            return in.readNBytes(head, 0, head.length) == head.length && Arrays.equals(head, ZIP_MAGIC);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
 
-    private static void refuseOtherFormats(Path file) throws IOException {
-        byte[] head = new byte[ZIP_MAGIC.length];
-        try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(head, 0, head.length) == head.length && Arrays.equals(head, ZIP_MAGIC)) {
-                throw new ProblemException(ProblemType.UNSUPPORTED_MODEL_FORMAT, "the file is a zip archive"
-                        + " (TorchScript, or ONNX with external data); this version accepts plain .onnx files");
-            }
-        }
+    private static String folder(UUID id) {
+        return "models/" + id + "/";
     }
 
     private static String storageKey(UUID id) {
-        return "models/" + id + "/model.onnx";
+        return folder(id) + "model.onnx";
     }
 
     private static Instant now() {

@@ -30,6 +30,9 @@ public interface ArtifactStore {
      */
     LocalCopy localCopy(String key) throws IOException;
 
+    /** Gives an object another key (a rename where the store can; a copy and delete where it cannot). */
+    void move(String fromKey, String toKey) throws IOException;
+
     /** Removes the object; absent objects are ignored. */
     void delete(String key) throws IOException;
 

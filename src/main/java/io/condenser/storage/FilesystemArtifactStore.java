@@ -90,6 +90,13 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public void move(String fromKey, String toKey) throws IOException {
+        Path target = resolve(toKey);
+        Files.createDirectories(target.getParent());
+        Files.move(resolve(fromKey), target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         Path path = resolve(key);
         Files.deleteIfExists(path);

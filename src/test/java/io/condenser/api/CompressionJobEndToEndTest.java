@@ -3,6 +3,7 @@ package io.condenser.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.FidelityReport;
@@ -14,6 +15,7 @@ import io.condenser.testing.IntegrationTestSupport;
 import io.condenser.testing.Predictions;
 import io.condenser.testing.TestDatasets;
 import io.condenser.testing.TestModels;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,6 +24,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.annotation.DirtiesContext;
@@ -143,6 +147,37 @@ class CompressionJobEndToEndTest extends IntegrationTestSupport {
                 .isEqualTo(metrics.at("/fidelity/top1Agreement").asDouble(), offset(1e-9));
         assertThat(metrics.at("/fidelity/samples").asInt()).isEqualTo(samples);
         assertThat(metrics.at("/result/latency/1/batchSize").asInt()).isEqualTo(64);
+    }
+
+    @Test
+    void aModelUploadedWithExternalDataIsQuantizedIntoOneFile() throws Exception {
+        ApiClient api = api();
+        Path folder = Files.createDirectories(dir.resolve("external"));
+        Path modelFile = folder.resolve("mlp.onnx");
+        OnnxModelFiles.writeWithExternalData(TestModels.mlp(128, 64, 10, 13), modelFile);
+        Path dataFile = OnnxModelFiles.dataFileOf(modelFile);
+        ByteArrayOutputStream archive = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(archive)) {
+            for (Path file : List.of(modelFile, dataFile)) {
+                zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                zip.write(Files.readAllBytes(file));
+                zip.closeEntry();
+            }
+        }
+        String modelId = api.uploadModel("mlp.zip", archive.toByteArray()).json().get("id").asString();
+
+        String location = api.postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
+                "evaluation", Map.of("samples", 16, "latencyRuns", 3))).header("Location");
+        JsonNode job = api.awaitJob(location, Duration.ofSeconds(90), "SUCCEEDED", "FAILED", "CANCELLED");
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.at("/metrics/original/fileSizeBytes").asLong()).as("the model file and its data file")
+                .isEqualTo(Files.size(modelFile) + Files.size(dataFile));
+        assertThat(job.at("/metrics/fidelity/cosineMin").asDouble()).isGreaterThan(0.99);
+        ApiClient.Response result = api.get("/v1/models/" + job.get("resultModelId").asString() + "/content");
+        assertThat(OnnxModelFiles.read(Files.write(dir.resolve("result.onnx"), result.body())).getGraph()
+                .getInitializerList()).noneMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -2,10 +2,13 @@ package io.condenser.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
 import io.condenser.testing.TestModels;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +16,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -36,9 +42,71 @@ class ModelApiTest extends IntegrationTestSupport {
     }
 
     @Test
-    void aZipArchiveIsRefusedAsAnUnsupportedFormat() throws IOException {
-        byte[] zip = {'P', 'K', 3, 4, 0, 0, 0, 0, 1, 2, 3};
-        assertRefusedWithoutTrace(() -> api().uploadModel("model.pt", zip), 415, "unsupported-model-format");
+    void aTorchScriptArchiveIsRefusedAsAnUnsupportedFormat() throws IOException {
+        byte[] torchScript = zip(Map.of("lenet/data.pkl", new byte[16], "lenet/version", "3".getBytes()));
+        assertRefusedWithoutTrace(() -> api().uploadModel("model.pt", torchScript), 415,
+                "unsupported-model-format");
+        byte[] garbage = {'P', 'K', 3, 4, 0, 0, 0, 0, 1, 2, 3};
+        assertRefusedWithoutTrace(() -> api().uploadModel("model.zip", garbage), 422, "invalid-model");
+    }
+
+    @Test
+    void aModelWithExternalDataIsUploadedAsAZipStoredUnpackedAndDownloadedAsUploaded() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("external"));
+        Path modelFile = folder.resolve("mlp.onnx");
+        OnnxModelFiles.writeWithExternalData(TestModels.mlp(64, 32, 10, 5), modelFile);
+        byte[] archive = zip(Map.of("mlp/mlp.onnx", Files.readAllBytes(modelFile),
+                "mlp/mlp.onnx.data", Files.readAllBytes(OnnxModelFiles.dataFileOf(modelFile))));
+
+        ApiClient.Response upload = api().uploadModel("mlp.zip", archive);
+
+        assertThat(upload.status()).as(upload.text()).isEqualTo(201);
+        String id = upload.json().get("id").asString();
+        assertThat(upload.json().at("/inspection/parameterCount").asLong()).isEqualTo(64 * 32 + 32 + 32 * 10 + 10);
+        Path stored = storageRoot().resolve("models").resolve(id);
+        assertThat(stored.resolve("model.onnx")).exists();
+        assertThat(stored.resolve("mlp.onnx.data")).exists();
+        ApiClient.Response download = api().get("/v1/models/" + id + "/content");
+        assertThat(download.body()).isEqualTo(archive);
+        assertThat(download.header("Content-Disposition")).contains(".zip");
+
+        assertThat(api().delete("/v1/models/" + id).status()).isEqualTo(204);
+        assertThat(stored).doesNotExist();
+    }
+
+    @Test
+    void archivesThatBreakTheRulesAreRefusedAndLeaveNothingBehind() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("rules"));
+        Path modelFile = folder.resolve("m.onnx");
+        OnnxModelFiles.writeWithExternalData(TestModels.mlp(64, 32, 10, 6), modelFile);
+        byte[] model = Files.readAllBytes(modelFile);
+        byte[] data = Files.readAllBytes(OnnxModelFiles.dataFileOf(modelFile));
+
+        ApiClient.Response traversal = assertRefusedWithoutTrace(() -> api().uploadModel("a.zip",
+                zip(Map.of("m.onnx", model, "../m.onnx.data", data))), 422, "invalid-model");
+        assertThat(traversal.json().get("detail").asString()).contains("plain file name");
+        assertRefusedWithoutTrace(() -> api().uploadModel("b.zip", zip(Map.of("m.onnx", model))), 422,
+                "invalid-model");
+        assertRefusedWithoutTrace(() -> api().uploadModel("c.zip", zip(Map.of("m.onnx", model, "n.onnx", model,
+                "m.onnx.data", data))), 422, "invalid-model");
+        assertRefusedWithoutTrace(() -> api().uploadModel("d.zip", zip(Map.of("m.onnx.data", data))), 422,
+                "invalid-model");
+        assertRefusedWithoutTrace(() -> api().uploadModel("bomb.zip", zip(Map.of("m.onnx", model,
+                "m.onnx.data", new byte[9 * 1024 * 1024]))), 413, "upload-too-large");
+    }
+
+    private static byte[] zip(Map<String, byte[]> entries) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue());
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     @Test

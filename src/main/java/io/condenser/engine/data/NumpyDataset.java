@@ -4,12 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,7 +83,12 @@ public final class NumpyDataset implements AutoCloseable {
     }
 
     private static NumpyDataset openArchive(Path file, long maxDataBytes) throws IOException {
-        checkCentralDirectory(file);
+        ZipDirectory directory = ZipDirectory.read(file).orElseThrow(() -> new InvalidDatasetException(
+                "the file starts like a zip archive but has no end record"));
+        if (directory.entries() > 2 || directory.directoryBytes() > MAX_CENTRAL_DIRECTORY_BYTES) {
+            throw new InvalidDatasetException("an .npz dataset holds x and optionally y; this archive declares "
+                    + directory.entries() + " entries in " + directory.directoryBytes() + " bytes of directory");
+        }
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -125,33 +126,6 @@ public final class NumpyDataset implements AutoCloseable {
             zip.close();
             throw e;
         }
-    }
-
-    /**
-     * Reads the archive's end record before {@link ZipFile} does: ZipFile loads the whole central directory into
-     * memory, which a crafted upload can make as large as the upload itself.
-     */
-    private static void checkCentralDirectory(Path file) throws IOException {
-        long size = Files.size(file);
-        int tail = (int) Math.min(size, 22 + 0xFFFF);
-        ByteBuffer end = ByteBuffer.allocate(tail).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (end.hasRemaining() && channel.read(end, size - tail + end.position()) > 0) {
-                // read the tail fully
-            }
-        }
-        for (int at = tail - 22; at >= 0; at--) {
-            if (end.getInt(at) == 0x06054b50) {
-                int entries = Short.toUnsignedInt(end.getShort(at + 10));
-                long directoryBytes = Integer.toUnsignedLong(end.getInt(at + 12));
-                if (entries > 2 || directoryBytes > MAX_CENTRAL_DIRECTORY_BYTES) {
-                    throw new InvalidDatasetException("an .npz dataset holds x and optionally y; this archive"
-                            + " declares " + entries + " entries in " + directoryBytes + " bytes of directory");
-                }
-                return;
-            }
-        }
-        throw new InvalidDatasetException("the file starts like a zip archive but has no end record");
     }
 
     private static NpyHeader entryHeader(ZipFile zip, String entryName, String what) throws IOException {

@@ -9,7 +9,6 @@ import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.engine.onnx.TensorSignature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,7 +193,7 @@ public final class ModelComparison {
     private static ModelMeasurement measure(Path file, ModelProto model, List<LatencyStats> latency,
                                             AccuracyReport accuracy) throws IOException {
         ModelInspection inspection = ModelInspector.inspect(model);
-        return new ModelMeasurement(Files.size(file), inspection.parameterCount(), inspection.initializerBytes(),
-                latency, accuracy);
+        return new ModelMeasurement(OnnxModelFiles.storedBytes(file, model), inspection.parameterCount(),
+                inspection.initializerBytes(), latency, accuracy);
     }
 }

@@ -14,6 +14,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * ONNX external data: tensor bytes kept in side files that {@code external_data} entries name by {@code location},
@@ -103,6 +106,12 @@ public final class ExternalData {
         resolved.addExternalData(entryOf(OFFSET, Long.toString(offset)));
         resolved.addExternalData(entryOf(LENGTH, Long.toString(length)));
         return resolved.build();
+    }
+
+    /** The distinct files the checked external tensors of a model read. */
+    static Set<Path> files(ModelProto model) {
+        return model.getGraph().getInitializerList().stream().filter(OnnxTensors::isExternal)
+                .map(t -> Path.of(entry(t, LOCATION))).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Whether the tensor's location was checked by {@link #resolve} (it then names an absolute path). */

@@ -118,6 +118,15 @@ public final class OnnxModelFiles {
         }
     }
 
+    /** The bytes a model read from {@code file} takes on disk: the file and the external data files it reads. */
+    public static long storedBytes(Path file, ModelProto model) throws IOException {
+        long bytes = Files.size(file);
+        for (Path dataFile : ExternalData.files(model)) {
+            bytes += Files.size(dataFile);
+        }
+        return bytes;
+    }
+
     /** The side file a model file's external data is written to: {@code model.onnx} → {@code model.onnx.data}. */
     public static Path dataFileOf(Path file) {
         return file.resolveSibling(file.getFileName() + ".data");
