@@ -3,13 +3,14 @@ package io.condenser.model;
 import io.condenser.engine.data.ZipDirectory;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
-import java.io.EOFException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,17 +18,25 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * A zip of an ONNX model file and the files its external data lives in, unpacked with every entry checked first:
- * plain file names only (one folder around them all is allowed and dropped), no two alike, exactly one {@code .onnx},
- * and no more bytes out than the upload limit, counted as they are written (a declared size can lie).
+ * A zip, tar or tar.gz of an ONNX model file and the files its external data lives in, unpacked with every entry
+ * checked as it comes: regular files only (no links), plain file names (all in the folder of the first file, or in
+ * none), no two alike, at most {@value #MAX_ENTRIES}, exactly one {@code .onnx}, and no more bytes out than the upload
+ * limit, counted as they are written (a declared size can lie).
  */
 final class ModelArchive {
 
     static final int MAX_ENTRIES = 16;
     private static final long MAX_DIRECTORY_BYTES = 64 * 1024;
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+    private static final int TAR_MAGIC_OFFSET = 257;
+    private static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
 
     /** The unpacked model file and its data files, side by side in one directory. */
     record Unpacked(Path model, List<Path> dataFiles) {
@@ -39,92 +48,177 @@ final class ModelArchive {
     private ModelArchive() {
     }
 
+    /** Whether the file starts like one of the archive formats read here. */
+    static boolean isArchive(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(TAR_MAGIC_OFFSET + TAR_MAGIC.length);
+        }
+        return startsWith(head, 0, ZIP_MAGIC) || startsWith(head, 0, GZIP_MAGIC)
+                || startsWith(head, TAR_MAGIC_OFFSET, TAR_MAGIC);
+    }
+
     /**
      * @throws ProblemException UNSUPPORTED_MODEL_FORMAT for a TorchScript archive, INVALID_MODEL for an archive that
      *                          breaks a rule, UPLOAD_TOO_LARGE when it unpacks to more than {@code maxBytes}
      */
     static Unpacked unpack(Path archive, Path directory, long maxBytes) throws IOException {
+        Extraction extraction = new Extraction(directory, maxBytes);
+        byte[] head;
+        try (InputStream in = Files.newInputStream(archive)) {
+            head = in.readNBytes(ZIP_MAGIC.length);
+        }
+        if (startsWith(head, 0, ZIP_MAGIC)) {
+            unpackZip(archive, extraction);
+        } else {
+            unpackTar(archive, startsWith(head, 0, GZIP_MAGIC), extraction);
+        }
+        return extraction.result();
+    }
+
+    private static void unpackZip(Path archive, Extraction extraction) throws IOException {
         ZipDirectory declared = ZipDirectory.read(archive).orElseThrow(() -> invalid("it has no zip end record"));
         if (declared.entries() > MAX_ENTRIES || declared.directoryBytes() > MAX_DIRECTORY_BYTES) {
             throw invalid("it declares " + declared.entries() + " entries; a model and its data files are at most "
                     + MAX_ENTRIES);
         }
         try (ZipFile zip = new ZipFile(archive.toFile())) {
-            List<? extends ZipEntry> entries = zip.stream().filter(e -> !e.isDirectory()).toList();
-            if (entries.stream().anyMatch(e -> e.getName().endsWith("data.pkl")
-                    || e.getName().endsWith("constants.pkl"))) {
-                throw new ProblemException(ProblemType.UNSUPPORTED_MODEL_FORMAT, "the archive is a TorchScript model;"
-                        + " this version accepts ONNX models (a .onnx file, or a zip of one and its external data)");
-            }
-            String folder = commonFolder(entries);
-            Set<String> names = new HashSet<>();
-            Path model = null;
-            List<Path> dataFiles = new ArrayList<>();
-            long budget = maxBytes;
-            for (ZipEntry entry : entries) {
-                String name = entry.getName().substring(folder.length());
-                if (!PLAIN_NAME.matcher(name).matches()) {
-                    throw invalid("its entry '" + entry.getName() + "' is not a plain file name (letters, digits,"
-                            + " '.', '_', '-'; one enclosing folder at most)");
-                }
-                if (!names.add(name)) {
-                    throw invalid("it holds '" + name + "' twice");
-                }
-                Path target = directory.resolve(name);
-                budget -= extract(zip, entry, target, budget, maxBytes);
-                if (name.endsWith(".onnx")) {
-                    if (model != null) {
-                        throw invalid("it holds more than one .onnx file");
-                    }
-                    model = target;
-                } else {
-                    dataFiles.add(target);
+            for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
+                try (InputStream in = zip.getInputStream(entry)) {
+                    extraction.add(entry.getName(), in);
                 }
             }
-            if (model == null) {
-                throw invalid("it holds no .onnx file");
-            }
-            return new Unpacked(model, dataFiles);
         } catch (ZipException e) {
             throw invalid("it cannot be read as a zip archive: " + e.getMessage());
         }
     }
 
-    /** The folder every entry sits in ("" when they are not all in the same one). */
-    private static String commonFolder(List<? extends ZipEntry> entries) {
-        if (entries.isEmpty()) {
-            return "";
+    private static void unpackTar(Path archive, boolean gzipped, Extraction extraction) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+        try (InputStream file = gzipped ? gunzip(raw) : raw;
+             TarArchiveInputStream tar = new TarArchiveInputStream(file)) {
+            TarArchiveEntry entry;
+            while ((entry = nextEntry(tar)) != null) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                if (!entry.isFile() || entry.isSymbolicLink() || entry.isLink()) {
+                    throw invalid("its entry '" + entry.getName() + "' is a link or special file; only regular"
+                            + " files are unpacked");
+                }
+                extraction.add(entry.getName(), tar);
+            }
         }
-        String first = entries.getFirst().getName();
-        int slash = first.indexOf('/');
-        if (slash <= 0) {
-            return "";
-        }
-        String folder = first.substring(0, slash + 1);
-        return entries.stream().allMatch(e -> e.getName().startsWith(folder)) ? folder : "";
     }
 
-    private static long extract(ZipFile zip, ZipEntry entry, Path target, long budget, long maxBytes)
-            throws IOException {
-        long written = 0;
-        try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(target)) {
-            byte[] buffer = new byte[1 << 16];
-            int read;
-            while ((read = in.read(buffer)) != -1) {
-                written += read;
-                if (written > budget) {
-                    throw new ProblemException(ProblemType.UPLOAD_TOO_LARGE, "the archive unpacks to more than "
-                            + maxBytes + " bytes");
-                }
-                out.write(buffer, 0, read);
-            }
-        } catch (EOFException e) {
-            throw invalid("its entry '" + entry.getName() + "' is cut short");
+    private static InputStream gunzip(InputStream raw) throws IOException {
+        try {
+            return new GzipCompressorInputStream(raw);
+        } catch (IOException e) {
+            raw.close();
+            throw invalid("it cannot be read as gzip: " + e.getMessage());
         }
-        return written;
+    }
+
+    /** The next entry; a header the tar reader cannot parse is the upload's fault, not an I/O failure. */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
+            throw invalid("it cannot be read as a tar archive: " + e.getMessage());
+        }
+    }
+
+    /** The entries unpacked so far and the rules they must keep. */
+    private static final class Extraction {
+
+        private final Path directory;
+        private final long maxBytes;
+        private final Set<String> names = new HashSet<>();
+        private final List<Path> dataFiles = new ArrayList<>();
+        private String folder;
+        private Path model;
+        private long written;
+
+        Extraction(Path directory, long maxBytes) {
+            this.directory = directory;
+            this.maxBytes = maxBytes;
+        }
+
+        void add(String entryName, InputStream content) throws IOException {
+            if (entryName.endsWith("data.pkl") || entryName.endsWith("constants.pkl")) {
+                throw new ProblemException(ProblemType.UNSUPPORTED_MODEL_FORMAT, "the archive is a TorchScript"
+                        + " model; this version accepts ONNX models (a .onnx file, or an archive of one and its"
+                        + " external data)");
+            }
+            int slash = entryName.lastIndexOf('/');
+            String entryFolder = slash < 0 ? "" : entryName.substring(0, slash + 1);
+            if (folder == null) {
+                folder = entryFolder;
+            }
+            String name = entryName.substring(entryFolder.length());
+            if (!entryFolder.equals(folder) || entryFolder.chars().filter(c -> c == '/').count() > 1
+                    || !PLAIN_NAME.matcher(name).matches()
+                    || !entryFolder.isEmpty() && !PLAIN_NAME.matcher(entryFolder.substring(0, slash)).matches()) {
+                throw invalid("its entry '" + entryName + "' is not a plain file name (letters, digits, '.', '_',"
+                        + " '-') in the same folder as the others (one enclosing folder at most)");
+            }
+            if (!names.add(name)) {
+                throw invalid("it holds '" + name + "' twice");
+            }
+            if (names.size() > MAX_ENTRIES) {
+                throw invalid("it holds more than " + MAX_ENTRIES + " files");
+            }
+            Path target = directory.resolve(name);
+            copy(entryName, content, target);
+            if (name.endsWith(".onnx")) {
+                if (model != null) {
+                    throw invalid("it holds more than one .onnx file");
+                }
+                model = target;
+            } else {
+                dataFiles.add(target);
+            }
+        }
+
+        private void copy(String entryName, InputStream content, Path target) throws IOException {
+            try (OutputStream out = Files.newOutputStream(target)) {
+                byte[] buffer = new byte[1 << 16];
+                int read;
+                while ((read = read(entryName, content, buffer)) != -1) {
+                    written += read;
+                    if (written > maxBytes) {
+                        throw new ProblemException(ProblemType.UPLOAD_TOO_LARGE, "the archive unpacks to more than "
+                                + maxBytes + " bytes");
+                    }
+                    out.write(buffer, 0, read);
+                }
+            }
+        }
+
+        /** Reads on; a read that fails is the archive's data being cut short or corrupt (writes fail on their own). */
+        private static int read(String entryName, InputStream content, byte[] buffer) {
+            try {
+                return content.read(buffer);
+            } catch (IOException e) {
+                throw invalid("its entry '" + entryName + "' is cut short or corrupt: " + e.getMessage());
+            }
+        }
+
+        Unpacked result() {
+            if (model == null) {
+                throw invalid("it holds no .onnx file");
+            }
+            return new Unpacked(model, dataFiles);
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
+        return bytes.length >= offset + prefix.length
+                && Arrays.equals(bytes, offset, offset + prefix.length, prefix, 0, prefix.length);
     }
 
     private static ProblemException invalid(String reason) {
-        return new ProblemException(ProblemType.INVALID_MODEL, "the zip upload is not a model archive: " + reason);
+        return new ProblemException(ProblemType.INVALID_MODEL, "the upload is not a model archive: " + reason);
     }
 }

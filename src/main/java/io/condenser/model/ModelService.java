@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ModelService {
 
-    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private final ModelRepository models;
     private final ModelUsage usage;
@@ -69,7 +67,7 @@ public class ModelService {
         List<String> written = new ArrayList<>(List.of(stored.key()));
         try {
             ModelEntity model;
-            if (isZip(stored.key())) {
+            if (isArchive(stored.key())) {
                 model = storeArchive(id, name, fileName, stored, written);
             } else {
                 InspectionSummary inspection = inspectStored(stored.key());
@@ -193,10 +191,9 @@ public class ModelService {
         }
     }
 
-    private boolean isZip(String key) throws IOException {
-        byte[] head = new byte[ZIP_MAGIC.length];
-        try (ArtifactStore.LocalCopy copy = store.localCopy(key); InputStream in = Files.newInputStream(copy.path())) {
-            return in.readNBytes(head, 0, head.length) == head.length && Arrays.equals(head, ZIP_MAGIC);
+    private boolean isArchive(String key) throws IOException {
+        try (ArtifactStore.LocalCopy copy = store.localCopy(key)) {
+            return ModelArchive.isArchive(copy.path());
         }
     }
 

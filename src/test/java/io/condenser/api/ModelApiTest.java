@@ -21,6 +21,10 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -93,6 +97,48 @@ class ModelApiTest extends IntegrationTestSupport {
                 "invalid-model");
         assertRefusedWithoutTrace(() -> api().uploadModel("bomb.zip", zip(Map.of("m.onnx", model,
                 "m.onnx.data", new byte[9 * 1024 * 1024]))), 413, "upload-too-large");
+    }
+
+    @Test
+    void aTarGzArchiveIsUnpackedTooAndLinksInsideItAreRefused() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("tar"));
+        Path modelFile = folder.resolve("m.onnx");
+        OnnxModelFiles.writeWithExternalData(TestModels.mlp(64, 32, 10, 7), modelFile);
+        byte[] model = Files.readAllBytes(modelFile);
+        byte[] data = Files.readAllBytes(OnnxModelFiles.dataFileOf(modelFile));
+
+        ApiClient.Response upload = api().uploadModel("m.tar.gz", tarGz(Map.of("m/m.onnx", model,
+                "m/m.onnx.data", data), null));
+        assertThat(upload.status()).as(upload.text()).isEqualTo(201);
+        assertThat(storageRoot().resolve("models").resolve(upload.json().get("id").asString())
+                .resolve("m.onnx.data")).exists();
+
+        ApiClient.Response link = assertRefusedWithoutTrace(() -> api().uploadModel("l.tar.gz",
+                tarGz(Map.of("m.onnx", model), "m.onnx.data")), 422, "invalid-model");
+        assertThat(link.json().get("detail").asString()).contains("link");
+    }
+
+    /** A tar.gz of the entries, plus a symbolic link named {@code link} to /etc/passwd when it is not null. */
+    private static byte[] tarGz(Map<String, byte[]> entries, String link) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
+                TarArchiveEntry file = new TarArchiveEntry(entry.getKey());
+                file.setSize(entry.getValue().length);
+                tar.putArchiveEntry(file);
+                tar.write(entry.getValue());
+                tar.closeArchiveEntry();
+            }
+            if (link != null) {
+                TarArchiveEntry symlink = new TarArchiveEntry(link, TarConstants.LF_SYMLINK);
+                symlink.setLinkName("/etc/passwd");
+                tar.putArchiveEntry(symlink);
+                tar.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private static byte[] zip(Map<String, byte[]> entries) {
