@@ -124,6 +124,9 @@ public class JobRunner {
             int count = plan.steps().size();
             for (PlannedJob.PlannedStep step : plan.steps()) {
                 monitor.checkCancelled();
+                if (step.index() > 0) {
+                    requireApplicable(step, model, opened);
+                }
                 long stepStart = System.nanoTime();
                 PipelineStep.Outcome outcome = step.definition().create(step.arguments(), context)
                         .apply(model, stepsMonitor.slice((double) step.index() / count,
@@ -163,6 +166,18 @@ public class JobRunner {
                 }
             });
         }
+    }
+
+    /**
+     * A step after the first was checked against the uploaded model only, before the job was queued; what the steps
+     * before it made of the model can leave it nothing to do (fp16 weights for a static quantization), which is a
+     * failure to report, not a success with zero counters.
+     */
+    private static void requireApplicable(PlannedJob.PlannedStep step, ModelProto model, JobDatasets datasets) {
+        step.definition().whyNotApplicable(step.arguments(), model, datasets).ifPresent(reason -> {
+            throw new ProblemException(ProblemType.METHOD_NOT_APPLICABLE, "steps[" + step.index() + "] ("
+                    + step.label() + ") cannot run on the output of the steps before it: " + reason);
+        });
     }
 
     private static EvaluationSettings evaluationSettings(PlannedJob plan, JobDatasets opened) {

@@ -180,6 +180,23 @@ class CompressionJobEndToEndTest extends IntegrationTestSupport {
                 .getInitializerList()).noneMatch(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL);
     }
 
+    @Test
+    void aStepLeftWithNothingToDoByTheStepsBeforeItFailsTheJobSayingWhy() throws Exception {
+        ApiClient api = api();
+        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(32, 16, 4, 17).toByteArray()).json().get("id")
+                .asString();
+        String location = api.postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "quantize", "mode", "dynamic"),
+                        Map.of("type", "quantize", "mode", "weight-only")),
+                "evaluation", Map.of("samples", 8, "latencyRuns", 3))).header("Location");
+        JsonNode job = api.awaitJob(location, Duration.ofSeconds(60), "SUCCEEDED", "FAILED", "CANCELLED");
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("FAILED");
+        assertThat(job.at("/error/type").asString()).endsWith("/method-not-applicable");
+        assertThat(job.at("/error/detail").asString()).contains("steps[1]").contains("quantize/weight-only");
+        assertThat(job.hasNonNull("resultModelId")).isFalse();
+    }
+
     static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
