@@ -63,11 +63,15 @@ final class MiniLmQuantizationBenchmark {
         Path tokenizerFile = ClasspathModels.extract("all-minilm-l6-v2-tokenizer.json", dir);
         Path ours = dir.resolve("all-minilm-l6-v2-condenser-int8.onnx");
 
-        double coldSeconds = quantize(fp32, ours);
+        Path perTensor = dir.resolve("all-minilm-l6-v2-condenser-int8-per-tensor.onnx");
+        double coldSeconds = quantize(fp32, ours, DynamicQuantizationOptions.defaults());
         double[] warm = new double[WARM_QUANTIZATIONS];
         for (int i = 0; i < warm.length; i++) {
-            warm[i] = quantize(fp32, ours);
+            warm[i] = quantize(fp32, ours, DynamicQuantizationOptions.defaults());
         }
+        DynamicQuantizationOptions defaults = DynamicQuantizationOptions.defaults();
+        quantize(fp32, perTensor, new DynamicQuantizationOptions(defaults.weightType(), false,
+                defaults.quantizeEmbeddings(), defaults.reduceRange(), defaults.quantizeConvolutions()));
         Arrays.sort(warm);
 
         List<Encoding> encodings = new ArrayList<>();
@@ -77,8 +81,9 @@ final class MiniLmQuantizationBenchmark {
             }
         }
         RuntimeSettings runtime = RuntimeSettings.cpu(threads);
-        List<Path> files = List.of(fp32, peer, ours);
-        List<String> labels = List.of("fp32", "ORT quantizer int8 (peer)", "Condenser dynamic int8");
+        List<Path> files = List.of(fp32, peer, ours, perTensor);
+        List<String> labels = List.of("fp32", "ORT quantizer int8 (peer)", "Condenser dynamic int8",
+                "Condenser int8 per-tensor");
         List<OnnxRuntimeModel> models = new ArrayList<>();
         try {
             for (Path file : files) {
@@ -116,11 +121,10 @@ final class MiniLmQuantizationBenchmark {
         }
     }
 
-    private static double quantize(Path source, Path target) throws Exception {
+    private static double quantize(Path source, Path target, DynamicQuantizationOptions options) throws Exception {
         long start = System.nanoTime();
         ModelProto model = OnnxModelFiles.read(source);
-        QuantizedModel quantized = new DynamicQuantizer().quantize(model, DynamicQuantizationOptions.defaults(),
-                TaskMonitor.NONE);
+        QuantizedModel quantized = new DynamicQuantizer().quantize(model, options, TaskMonitor.NONE);
         OnnxModelFiles.write(quantized.model(), target);
         return (System.nanoTime() - start) / 1e9;
     }
