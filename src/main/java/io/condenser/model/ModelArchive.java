@@ -4,6 +4,7 @@ import io.condenser.engine.data.ZipDirectory;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +38,9 @@ final class ModelArchive {
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
     private static final int TAR_MAGIC_OFFSET = 257;
     private static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
+    private static final int TAR_BLOCK = 512;
+    private static final int MAX_TAR_HEADERS = 4 * MAX_ENTRIES;
+    private static final long MAX_TAR_METADATA_BYTES = 8 * 1024;
 
     /** The unpacked model file and its data files, side by side in one directory. */
     record Unpacked(Path model, List<Path> dataFiles) {
@@ -83,6 +87,10 @@ final class ModelArchive {
                     + MAX_ENTRIES);
         }
         try (ZipFile zip = new ZipFile(archive.toFile())) {
+            if (zip.size() > MAX_ENTRIES) {
+                throw invalid("it holds " + zip.size() + " entries; a model and its data files are at most "
+                        + MAX_ENTRIES);
+            }
             for (ZipEntry entry : zip.stream().filter(e -> !e.isDirectory()).toList()) {
                 try (InputStream in = zip.getInputStream(entry)) {
                     extraction.add(entry.getName(), in);
@@ -94,6 +102,10 @@ final class ModelArchive {
     }
 
     private static void unpackTar(Path archive, boolean gzipped, Extraction extraction) throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+             InputStream file = gzipped ? gunzip(raw) : raw) {
+            checkTarHeaders(file, extraction.maxBytes);
+        }
         InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
         try (InputStream file = gzipped ? gunzip(raw) : raw;
              TarArchiveInputStream tar = new TarArchiveInputStream(file)) {
@@ -103,12 +115,83 @@ final class ModelArchive {
                     continue;
                 }
                 if (!entry.isFile() || entry.isSymbolicLink() || entry.isLink()) {
-                    throw invalid("its entry '" + entry.getName() + "' is a link or special file; only regular"
-                            + " files are unpacked");
+                    throw invalid("its entry '" + shortened(entry.getName()) + "' is a link or special file; only"
+                            + " regular files are unpacked");
                 }
                 extraction.add(entry.getName(), tar);
             }
         }
+    }
+
+    /**
+     * Walks the raw tar headers before the tar reader does: it reads a GNU long name or a PAX header whole into memory,
+     * so a tiny gzip could declare one of gigabytes. Also bounds the headers and the bytes they describe.
+     */
+    private static void checkTarHeaders(InputStream tar, long maxBytes) throws IOException {
+        byte[] header = new byte[TAR_BLOCK];
+        long described = 0;
+        for (int headers = 0; ; headers++) {
+            if (readBlock(tar, header) < TAR_BLOCK || isZeroBlock(header)) {
+                return;
+            }
+            if (headers > MAX_TAR_HEADERS) {
+                throw invalid("it holds more than " + MAX_TAR_HEADERS + " tar headers");
+            }
+            long size = octal(header, 124, 12);
+            byte type = header[156];
+            boolean metadata = type == 'L' || type == 'K' || type == 'x' || type == 'g';
+            if (size < 0 || metadata && size > MAX_TAR_METADATA_BYTES) {
+                throw invalid("a tar header declares " + (size < 0 ? "an unreadable size" : size + " bytes of"
+                        + " names or attributes"));
+            }
+            described += size;
+            if (described > maxBytes) {
+                throw new ProblemException(ProblemType.UPLOAD_TOO_LARGE, "the archive unpacks to more than "
+                        + maxBytes + " bytes");
+            }
+            long padded = (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
+            try {
+                tar.skipNBytes(padded);
+            } catch (EOFException e) {
+                throw invalid("it is cut short inside an entry");
+            }
+        }
+    }
+
+    private static int readBlock(InputStream in, byte[] block) {
+        try {
+            return in.readNBytes(block, 0, block.length);
+        } catch (IOException e) {
+            throw invalid("it cannot be read as a tar archive: " + e.getMessage());
+        }
+    }
+
+    private static boolean isZeroBlock(byte[] block) {
+        for (byte b : block) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A tar size field: octal digits (base-256 sizes, for files over 8 GB, are refused as -1). */
+    private static long octal(byte[] header, int offset, int length) {
+        long value = 0;
+        for (int i = offset; i < offset + length; i++) {
+            byte b = header[i];
+            if (b == 0 || b == ' ') {
+                if (value > 0 || i > offset) {
+                    break;
+                }
+                continue;
+            }
+            if (b < '0' || b > '7') {
+                return -1;
+            }
+            value = value * 8 + (b - '0');
+        }
+        return value;
     }
 
     private static InputStream gunzip(InputStream raw) throws IOException {
@@ -160,8 +243,8 @@ final class ModelArchive {
             if (!entryFolder.equals(folder) || entryFolder.chars().filter(c -> c == '/').count() > 1
                     || !PLAIN_NAME.matcher(name).matches()
                     || !entryFolder.isEmpty() && !PLAIN_NAME.matcher(entryFolder.substring(0, slash)).matches()) {
-                throw invalid("its entry '" + entryName + "' is not a plain file name (letters, digits, '.', '_',"
-                        + " '-') in the same folder as the others (one enclosing folder at most)");
+                throw invalid("its entry '" + shortened(entryName) + "' is not a plain file name (letters, digits,"
+                        + " '.', '_', '-') in the same folder as the others (one enclosing folder at most)");
             }
             if (!names.add(name)) {
                 throw invalid("it holds '" + name + "' twice");
@@ -201,7 +284,7 @@ final class ModelArchive {
             try {
                 return content.read(buffer);
             } catch (IOException e) {
-                throw invalid("its entry '" + entryName + "' is cut short or corrupt: " + e.getMessage());
+                throw invalid("its entry '" + shortened(entryName) + "' is cut short or corrupt: " + e.getMessage());
             }
         }
 
@@ -216,6 +299,10 @@ final class ModelArchive {
     private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
         return bytes.length >= offset + prefix.length
                 && Arrays.equals(bytes, offset, offset + prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static String shortened(String name) {
+        return name.length() <= 100 ? name : name.substring(0, 100) + "…";
     }
 
     private static ProblemException invalid(String reason) {

@@ -63,14 +63,15 @@ public class ModelService {
      */
     public ModelEntity upload(String name, String fileName, InputStream content) throws IOException {
         UUID id = UUID.randomUUID();
-        StoredArtifact stored = store.write(folder(id) + "upload", content, maxUploadBytes);
+        // Outside the model's folder, so that no file of an archive can take its name.
+        StoredArtifact stored = store.write("uploads/" + id, content, maxUploadBytes);
         List<String> written = new ArrayList<>(List.of(stored.key()));
         try {
             ModelEntity model;
             if (isArchive(stored.key())) {
                 model = storeArchive(id, name, fileName, stored, written);
             } else {
-                InspectionSummary inspection = inspectStored(stored.key());
+                InspectionSummary inspection = inspectSelfContained(stored.key());
                 store.move(stored.key(), storageKey(id));
                 written.set(0, storageKey(id));
                 model = newModel(id, name, fileName, stored, inspection);
@@ -89,20 +90,31 @@ public class ModelService {
         Path directory = Files.createTempDirectory("condenser-archive-");
         try (ArtifactStore.LocalCopy archive = store.localCopy(stored.key())) {
             ModelArchive.Unpacked unpacked = ModelArchive.unpack(archive.path(), directory, maxUploadBytes);
-            InspectionSummary inspection = inspect(unpacked.model());
-            store.writeFile(storageKey(id), unpacked.model());
-            written.add(storageKey(id));
+            InspectionSummary inspection;
+            try {
+                inspection = inspect(OnnxModelFiles.read(unpacked.model()));
+            } catch (InvalidModelException e) {
+                throw invalidModel(e);
+            }
+            // The archive's files keep their names, which the model's external data locations use, in a folder of
+            // their own: no name in the archive can meet a key the service chose.
+            String filesFolder = folder(id) + "files/";
+            String modelKey = filesFolder + unpacked.model().getFileName();
+            store.writeFile(modelKey, unpacked.model());
+            written.add(modelKey);
             List<String> dataFiles = new ArrayList<>();
             for (Path dataFile : unpacked.dataFiles()) {
-                String dataKey = folder(id) + dataFile.getFileName();
+                String dataKey = filesFolder + dataFile.getFileName();
                 store.writeFile(dataKey, dataFile);
                 written.add(dataKey);
                 dataFiles.add(dataFile.getFileName().toString());
             }
-            String archiveKey = folder(id) + "model.zip";
+            String archiveKey = folder(id) + "archive";
             store.move(stored.key(), archiveKey);
             written.set(0, archiveKey);
-            ModelEntity model = newModel(id, name, fileName, stored, inspection);
+            ModelEntity model = new ModelEntity(id, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX,
+                    modelKey, stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null,
+                    now());
             model.storedAsArchive(archiveKey, dataFiles);
             return model;
         } finally {
@@ -160,7 +172,8 @@ public class ModelService {
             if (model.getArchiveKey() != null) {
                 cleanup.deleteAfterCommit(model.getArchiveKey());
             }
-            model.getDataFiles().forEach(dataFile -> cleanup.deleteAfterCommit(folder(id) + dataFile));
+            String filesFolder = model.getStorageKey().substring(0, model.getStorageKey().lastIndexOf('/') + 1);
+            model.getDataFiles().forEach(dataFile -> cleanup.deleteAfterCommit(filesFolder + dataFile));
         });
     }
 
@@ -174,21 +187,30 @@ public class ModelService {
         }
     }
 
-    private InspectionSummary inspectStored(String key) throws IOException {
+    /** A plain .onnx upload must hold all of its tensors: data files come only in an archive, next to it. */
+    private InspectionSummary inspectSelfContained(String key) throws IOException {
         try (ArtifactStore.LocalCopy copy = store.localCopy(key)) {
-            return inspect(copy.path());
+            return inspect(OnnxModelFiles.readSelfContained(copy.path()));
+        } catch (InvalidModelException e) {
+            throw invalidModel(e);
         }
     }
 
-    /** Reads and validates a model file, with its external data next to it. */
-    private static InspectionSummary inspect(Path file) throws IOException {
+    /** Validates and describes a model that was read. */
+    private static InspectionSummary inspect(ModelProto model) {
         try {
-            ModelProto model = OnnxModelFiles.read(file);
             ModelValidator.validate(model);
             return InspectionSummary.of(ModelInspector.inspect(model));
         } catch (InvalidModelException e) {
-            throw new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
+            throw invalidModel(e);
+        } catch (ArithmeticException e) {
+            throw new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: a tensor's size"
+                    + " overflows");
         }
+    }
+
+    private static ProblemException invalidModel(InvalidModelException e) {
+        return new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
     }
 
     private boolean isArchive(String key) throws IOException {

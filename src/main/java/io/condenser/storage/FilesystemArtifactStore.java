@@ -3,7 +3,9 @@ package io.condenser.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -93,6 +95,10 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     public void move(String fromKey, String toKey) throws IOException {
         Path target = resolve(toKey);
         Files.createDirectories(target.getParent());
+        // An atomic move replaces an existing target on Linux; a move never overwrites another object.
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(toKey);
+        }
         Files.move(resolve(fromKey), target, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -68,8 +68,8 @@ class ModelApiTest extends IntegrationTestSupport {
         String id = upload.json().get("id").asString();
         assertThat(upload.json().at("/inspection/parameterCount").asLong()).isEqualTo(64 * 32 + 32 + 32 * 10 + 10);
         Path stored = storageRoot().resolve("models").resolve(id);
-        assertThat(stored.resolve("model.onnx")).exists();
-        assertThat(stored.resolve("mlp.onnx.data")).exists();
+        assertThat(stored.resolve("files").resolve("mlp.onnx")).exists();
+        assertThat(stored.resolve("files").resolve("mlp.onnx.data")).exists();
         ApiClient.Response download = api().get("/v1/models/" + id + "/content");
         assertThat(download.body()).isEqualTo(archive);
         assertThat(download.header("Content-Disposition")).contains(".zip");
@@ -110,7 +110,7 @@ class ModelApiTest extends IntegrationTestSupport {
         ApiClient.Response upload = api().uploadModel("m.tar.gz", tarGz(Map.of("m/m.onnx", model,
                 "m/m.onnx.data", data), null));
         assertThat(upload.status()).as(upload.text()).isEqualTo(201);
-        assertThat(storageRoot().resolve("models").resolve(upload.json().get("id").asString())
+        assertThat(storageRoot().resolve("models").resolve(upload.json().get("id").asString()).resolve("files")
                 .resolve("m.onnx.data")).exists();
 
         ApiClient.Response link = assertRefusedWithoutTrace(() -> api().uploadModel("l.tar.gz",
@@ -118,10 +118,39 @@ class ModelApiTest extends IntegrationTestSupport {
         assertThat(link.json().get("detail").asString()).contains("link");
     }
 
+    @Test
+    void namesTheServiceUsesMayAppearInAnArchiveAndPlainUploadsMayNotNameDataFiles() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("names"));
+        Path modelFile = folder.resolve("m.onnx");
+        OnnxModelFiles.writeWithExternalData(TestModels.mlp(64, 32, 10, 8), modelFile);
+        byte[] model = Files.readAllBytes(modelFile);
+        byte[] data = Files.readAllBytes(OnnxModelFiles.dataFileOf(modelFile));
+
+        byte[] archive = zip(Map.of("m.onnx", model, "m.onnx.data", data, "upload", new byte[3],
+                "archive", new byte[5], "model.onnx", new byte[7]));
+        ApiClient.Response upload = api().uploadModel("names.zip", archive);
+        assertThat(upload.status()).as(upload.text()).isEqualTo(422);
+        assertThat(upload.json().get("detail").asString()).contains("more than one .onnx");
+
+        byte[] clashing = zip(Map.of("m.onnx", model, "m.onnx.data", data, "upload", new byte[3],
+                "archive", new byte[5]));
+        String id = api().uploadModel("clash.zip", clashing).json().get("id").asString();
+        assertThat(api().get("/v1/models/" + id + "/content").body()).isEqualTo(clashing);
+
+        ApiClient.Response alone = assertRefusedWithoutTrace(() -> api().uploadModel("m.onnx", model), 422,
+                "invalid-model");
+        assertThat(alone.json().get("detail").asString()).contains("upload it as a zip");
+        byte[] longName = tarGz(Map.of("m.onnx", model, "x".repeat(20_000), data), null);
+        ApiClient.Response tooLong = assertRefusedWithoutTrace(() -> api().uploadModel("n.tar.gz", longName), 422,
+                "invalid-model");
+        assertThat(tooLong.text().length()).isLessThan(2_000);
+    }
+
     /** A tar.gz of the entries, plus a symbolic link named {@code link} to /etc/passwd when it is not null. */
     private static byte[] tarGz(Map<String, byte[]> entries, String link) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
             for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
                 TarArchiveEntry file = new TarArchiveEntry(entry.getKey());
                 file.setSize(entry.getValue().length);

@@ -75,6 +75,7 @@ public abstract class IntegrationTestSupport {
         assertThat(response.json().get("type").asString()).endsWith("/" + type);
         assertThat(response.json().get("status").asInt()).isEqualTo(status);
         assertThat(filesIn(storageRoot().resolve(".partial"))).isEmpty();
+        assertThat(filesIn(storageRoot().resolve("uploads"))).isEmpty();
         Set<String> rows = new HashSet<>(jdbc.sql("SELECT id::text FROM " + kind).query(String.class).list());
         assertThat(filesIn(storageRoot().resolve(kind))).allMatch(rows::contains);
         assertThat(jdbc.sql("SELECT count(*) FROM " + kind).query(Long.class).single()).isEqualTo(rowsBefore);

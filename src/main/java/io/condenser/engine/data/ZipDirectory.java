@@ -33,7 +33,9 @@ public record ZipDirectory(int entries, long directoryBytes) {
             } while (read > 0 && end.hasRemaining());
         }
         for (int at = end.position() - END_RECORD_BYTES; at >= 0; at--) {
-            if (end.getInt(at) == END_RECORD) {
+            // The real end record's comment runs to the end of the file; a signature inside a comment is not one.
+            if (end.getInt(at) == END_RECORD
+                    && at + END_RECORD_BYTES + Short.toUnsignedInt(end.getShort(at + 20)) == end.position()) {
                 return Optional.of(new ZipDirectory(Short.toUnsignedInt(end.getShort(at + 10)),
                         Integer.toUnsignedLong(end.getInt(at + 12))));
             }

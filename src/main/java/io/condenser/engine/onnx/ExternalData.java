@@ -1,9 +1,13 @@
 package io.condenser.engine.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.condenser.engine.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,6 +18,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -34,9 +41,15 @@ public final class ExternalData {
     private ExternalData() {
     }
 
-    /** The model with every external tensor checked against {@code directory} and pointing at its real file. */
+    /**
+     * The model with every external tensor checked against {@code directory} and pointing at its real file. Only the
+     * main graph's initializers may keep their data outside the model file; external data anywhere else (Constant
+     * attributes, subgraphs, sparse tensors) is refused, since nothing else here reads or rewrites it. Two tensors may
+     * not share bytes of a data file: overlapping ranges would let a small upload stand for any amount of data.
+     */
     static ModelProto resolve(ModelProto model, Path directory) throws IOException {
-        if (!hasExternalTensors(model.getGraph())) {
+        refuseExternalDataOutsideInitializers(model.getGraph(), true);
+        if (model.getGraph().getInitializerList().stream().noneMatch(OnnxTensors::isExternal)) {
             return model;
         }
         Path root = directory.toRealPath();
@@ -47,20 +60,66 @@ public final class ExternalData {
                 graph.setInitializer(i, resolveTensor(tensor, root));
             }
         }
-        for (var node : graph.getNodeList()) {
-            for (var attribute : node.getAttributeList()) {
-                if (attribute.hasG() && hasExternalTensors(attribute.getG())
-                        || attribute.getGraphsList().stream().anyMatch(ExternalData::hasExternalTensors)) {
-                    throw new InvalidModelException("node " + OnnxNodes.describe(node) + " has a subgraph with external"
-                            + " data; only the main graph's initializers may keep their data outside the model file");
-                }
-            }
-        }
+        refuseOverlaps(graph.getInitializerList());
         return model.toBuilder().setGraph(graph).build();
     }
 
-    private static boolean hasExternalTensors(GraphProto graph) {
-        return graph.getInitializerList().stream().anyMatch(OnnxTensors::isExternal);
+    /** Whether any tensor of the model, anywhere, keeps its data outside the model file. */
+    static boolean hasAny(ModelProto model) {
+        try {
+            refuseExternalDataOutsideInitializers(model.getGraph(), false);
+            return false;
+        } catch (InvalidModelException e) {
+            return true;
+        }
+    }
+
+    private static void refuseExternalDataOutsideInitializers(GraphProto graph, boolean main) {
+        if (!main && graph.getInitializerList().stream().anyMatch(OnnxTensors::isExternal)
+                || graph.getSparseInitializerList().stream().anyMatch(ExternalData::isExternal)) {
+            throw new InvalidModelException("graph '" + graph.getName() + "' has a subgraph or sparse tensor with"
+                    + " external data; only the main graph's initializers may keep their data outside the model file");
+        }
+        for (NodeProto node : graph.getNodeList()) {
+            for (AttributeProto attribute : node.getAttributeList()) {
+                boolean external = attribute.hasT() && OnnxTensors.isExternal(attribute.getT())
+                        || attribute.getTensorsList().stream().anyMatch(OnnxTensors::isExternal)
+                        || attribute.hasSparseTensor() && isExternal(attribute.getSparseTensor())
+                        || attribute.getSparseTensorsList().stream().anyMatch(ExternalData::isExternal);
+                if (external) {
+                    throw new InvalidModelException("node " + OnnxNodes.describe(node) + " has a tensor attribute"
+                            + " with external data; only the main graph's initializers may keep their data outside"
+                            + " the model file");
+                }
+                if (attribute.hasG()) {
+                    refuseExternalDataOutsideInitializers(attribute.getG(), false);
+                }
+                for (GraphProto subgraph : attribute.getGraphsList()) {
+                    refuseExternalDataOutsideInitializers(subgraph, false);
+                }
+            }
+        }
+    }
+
+    private static boolean isExternal(SparseTensorProto sparse) {
+        return OnnxTensors.isExternal(sparse.getValues()) || OnnxTensors.isExternal(sparse.getIndices());
+    }
+
+    private static void refuseOverlaps(List<TensorProto> initializers) {
+        Map<String, List<TensorProto>> byFile = initializers.stream().filter(OnnxTensors::isExternal)
+                .collect(Collectors.groupingBy(t -> entry(t, LOCATION)));
+        for (List<TensorProto> tensors : byFile.values()) {
+            List<TensorProto> sorted = tensors.stream()
+                    .sorted(Comparator.comparingLong(t -> number(t, OFFSET, 0))).toList();
+            long end = 0;
+            for (TensorProto tensor : sorted) {
+                long offset = number(tensor, OFFSET, 0);
+                if (offset < end) {
+                    throw invalid(tensor, "reads bytes of its data file that another tensor reads too");
+                }
+                end = offset + number(tensor, LENGTH, 0);
+            }
+        }
     }
 
     private static TensorProto resolveTensor(TensorProto tensor, Path root) throws IOException {
@@ -72,17 +131,22 @@ public final class ExternalData {
         try {
             relative = Path.of(location);
         } catch (InvalidPathException e) {
-            throw invalid(tensor, "names the unreadable location '" + location + "'");
+            throw invalid(tensor, "names the unreadable location '" + shortened(location) + "'");
         }
         Path lexical = root.resolve(relative).normalize();
         if (relative.isAbsolute() || !lexical.startsWith(root) || lexical.equals(root)) {
-            throw invalid(tensor, "names '" + location + "', which is not a file inside the model's directory");
+            throw invalid(tensor, "names '" + shortened(location) + "', which is not a file inside the model's"
+                    + " directory");
         }
         Path real;
         try {
             real = lexical.toRealPath();
         } catch (NoSuchFileException e) {
-            throw invalid(tensor, "keeps its data in '" + location + "', which is missing next to the model");
+            throw invalid(tensor, "keeps its data in '" + shortened(location) + "', which is missing next to the"
+                    + " model");
+        } catch (IOException e) {
+            throw invalid(tensor, "names '" + shortened(location) + "', which cannot be a data file: "
+                    + e.getMessage());
         }
         if (!real.startsWith(root)) {
             throw invalid(tensor, "names '" + location + "', a link that leads out of the model's directory");
@@ -124,7 +188,12 @@ public final class ExternalData {
     static ByteBuffer read(TensorProto tensor) {
         Path file = Path.of(entry(tensor, LOCATION));
         long offset = number(tensor, OFFSET, 0);
-        int length = Math.toIntExact(number(tensor, LENGTH, neededBytes(tensor)));
+        long declared = number(tensor, LENGTH, neededBytes(tensor));
+        if (declared > Integer.MAX_VALUE - 8) {
+            throw new UnsupportedModelException("tensor '" + tensor.getName() + "' holds " + declared
+                    + " bytes; tensors of 2 GiB or more are not supported");
+        }
+        int length = (int) declared;
         ByteBuffer bytes = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             while (bytes.hasRemaining()) {
@@ -156,7 +225,12 @@ public final class ExternalData {
     }
 
     static long neededBytes(TensorProto tensor) {
-        long bytes = OnnxTensors.dataBytes(tensor.toBuilder().clearRawData().build());
+        long bytes;
+        try {
+            bytes = OnnxTensors.dataBytes(tensor.toBuilder().clearRawData().build());
+        } catch (ArithmeticException e) {
+            throw invalid(tensor, "has a shape whose byte size overflows");
+        }
         if (bytes <= 0 && OnnxTensors.elementCount(tensor) > 0) {
             throw invalid(tensor, "has an element type whose external data size is unknown");
         }
@@ -182,6 +256,10 @@ public final class ExternalData {
         } catch (NumberFormatException e) {
             throw invalid(tensor, "has the external data " + key + " '" + value + "', which is not a number");
         }
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
     }
 
     private static InvalidModelException invalid(TensorProto tensor, String problem) {

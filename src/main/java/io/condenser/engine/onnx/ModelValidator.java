@@ -104,7 +104,13 @@ public final class ModelValidator {
         boolean packed = tensor.getDataType() == DataType.INT4_VALUE || tensor.getDataType() == DataType.UINT4_VALUE;
         if (tensor.hasRawData() && (elementSize > 0 || packed)) {
             // 4-bit elements are packed two per byte.
-            long expected = packed ? (elements + 1) / 2 : elements * elementSize;
+            long expected;
+            try {
+                expected = packed ? (elements + 1) / 2 : Math.multiplyExact(elements, elementSize);
+            } catch (ArithmeticException e) {
+                problems.add("initializer '" + tensor.getName() + "' has more bytes than a 64-bit count holds");
+                return;
+            }
             if (tensor.getRawData().size() != expected) {
                 problems.add("initializer '" + tensor.getName() + "' has " + tensor.getRawData().size()
                         + " bytes of data where its shape needs " + expected);

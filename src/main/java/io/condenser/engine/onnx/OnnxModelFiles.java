@@ -51,6 +51,19 @@ public final class OnnxModelFiles {
         return ExternalData.resolve(parse(file), file.toAbsolutePath().getParent());
     }
 
+    /**
+     * Reads a model that must hold all its tensors itself: one that names external data is refused before any
+     * location is looked at (a file uploaded alone has no data files of its own next to it).
+     */
+    public static ModelProto readSelfContained(Path file) throws IOException {
+        ModelProto model = parse(file);
+        if (ExternalData.hasAny(model)) {
+            throw new InvalidModelException("the model keeps tensors in external data files; upload it as a zip, tar"
+                    + " or tar.gz together with those files");
+        }
+        return model;
+    }
+
     private static ModelProto parse(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();

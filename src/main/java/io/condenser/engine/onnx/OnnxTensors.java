@@ -50,7 +50,7 @@ public final class OnnxTensors {
         }
         long elementSize = elementSize(tensor.getDataType());
         if (elementSize > 0) {
-            return elementCount(tensor) * elementSize;
+            return Math.multiplyExact(elementCount(tensor), elementSize);
         }
         if (tensor.getDataType() == DataType.INT4_VALUE || tensor.getDataType() == DataType.UINT4_VALUE) {
             return (elementCount(tensor) + 1) / 2;

@@ -3,6 +3,7 @@ package io.condenser.engine.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -18,6 +19,7 @@ import io.condenser.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +75,54 @@ class ExternalDataTest {
         assertRefused(models, "weights.bin", -8, "has 64");
         assertRefused(models, ".", 0, "not a file inside");
         assertRefused(models, "", 0, "without a location");
+    }
+
+    @Test
+    void externalDataOutsideTheMainInitializersAndSharedBytesAreRefused() throws IOException {
+        Path models = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.write(models.resolve("w.bin"), new byte[1 << 20]);
+        TensorProto external = TensorProto.newBuilder().setName("c").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(4).setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(entry("location",
+                        "w.bin")).build();
+        ModelProto constant = OnnxGraphBuilder.create("constant", 17)
+                .node("Constant", List.of(), List.of("y"), AttributeProto.newBuilder().setName("value")
+                        .setType(AttributeProto.AttributeType.TENSOR).setT(external).build())
+                .output("y", TensorProto.DataType.FLOAT, 4).build();
+        Path constantFile = Files.write(models.resolve("constant.onnx"), constant.toByteArray());
+        assertThatThrownBy(() -> OnnxModelFiles.read(constantFile)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("tensor attribute with external data");
+        assertThatThrownBy(() -> OnnxModelFiles.readSelfContained(constantFile))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("upload it as a zip");
+
+        ModelProto twice = withExternalWeight(TestModels.mlp(128, 64, 10, 1), "w.bin", 0, -1);
+        GraphProto.Builder graph = twice.getGraph().toBuilder();
+        TensorProto first = graph.getInitializerList().stream().filter(t -> t.getName().equals("fc1.weight"))
+                .findFirst().orElseThrow();
+        graph.addInitializer(first.toBuilder().setName("fc1.copy").clearExternalData()
+                .addExternalData(entry("location", "w.bin")).addExternalData(entry("offset", "4096")));
+        Path overlapping = Files.write(models.resolve("overlap.onnx"), twice.toBuilder().setGraph(graph).build()
+                .toByteArray());
+        assertThatThrownBy(() -> OnnxModelFiles.read(overlapping)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("another tensor reads too");
+    }
+
+    @Test
+    void unusableLocationsAndOverflowingShapesAreInvalidNotErrors() throws IOException {
+        Path models = Files.createDirectories(dir.resolve("odd"));
+        Files.write(models.resolve("plain.bin"), new byte[64]);
+        assertRefused(models, "a".repeat(300), 0, "cannot be a data file");
+        assertRefused(models, "plain.bin/x", 0, "cannot be a data file");
+        ModelProto huge = withExternalWeight(TestModels.mlp(128, 64, 10, 1), "plain.bin", 0, -1);
+        GraphProto.Builder graph = huge.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            if (graph.getInitializer(i).getName().equals("fc1.weight")) {
+                graph.setInitializer(i, graph.getInitializer(i).toBuilder().clearDims().addDims(1L << 32)
+                        .addDims(1L << 32));
+            }
+        }
+        Path file = Files.write(models.resolve("huge.onnx"), huge.toBuilder().setGraph(graph).build().toByteArray());
+        assertThatThrownBy(() -> OnnxModelFiles.read(file)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("overflows");
     }
 
     @Test
