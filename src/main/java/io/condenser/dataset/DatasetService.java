@@ -21,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import io.condenser.support.UploadMetrics;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,11 +42,14 @@ public class DatasetService {
     private final JsonMapper json;
     private final long maxUploadBytes;
     private final long maxDataBytes;
+    private final DistributionSummary uploadBytes;
 
     public DatasetService(DatasetRepository datasets, DatasetUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
                           TransactionTemplate transactions, JsonMapper json,
                           @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes,
-                          @Value("${condenser.datasets.max-data-bytes}") DataSize maxDataBytes) {
+                          @Value("${condenser.datasets.max-data-bytes}") DataSize maxDataBytes,
+                          MeterRegistry registry) {
+        this.uploadBytes = UploadMetrics.bytes(registry, "dataset");
         this.datasets = datasets;
         this.usage = usage;
         this.store = store;
@@ -67,7 +73,9 @@ public class DatasetService {
                     inspection.format(), stored.key(), stored.sizeBytes(), stored.sha256(),
                     json.writeValueAsString(DatasetSummary.of(inspection)),
                     Instant.now().truncatedTo(ChronoUnit.MICROS));
-            return transactions.execute(status -> datasets.save(dataset));
+            DatasetEntity saved = transactions.execute(status -> datasets.save(dataset));
+            uploadBytes.record(stored.sizeBytes());
+            return saved;
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while reading): a refused upload must not leave its file behind.
             cleanup.deleteQuietly(stored.key());

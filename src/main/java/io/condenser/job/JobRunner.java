@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,10 +57,12 @@ public class JobRunner {
     private final ArtifactStore store;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    private final JobMetrics jobMetrics;
 
     public JobRunner(JobRepository jobs, JobMetricRepository metrics, JobPlanner planner, JobQueue queue,
                      ModelService models, DatasetService datasets, ArtifactStore store,
-                     TransactionTemplate transactions, JsonMapper json) {
+                     TransactionTemplate transactions, JsonMapper json, JobMetrics jobMetrics) {
+        this.jobMetrics = jobMetrics;
         this.jobs = jobs;
         this.metrics = metrics;
         this.planner = planner;
@@ -74,17 +77,25 @@ public class JobRunner {
     public void run(ClaimedJob claim, TaskMonitor monitor, RuntimeSettings runtime, Path workRoot) {
         long start = System.nanoTime();
         Path workDir = null;
+        List<String> methods = new ArrayList<>();
+        // What the job's duration is recorded as; null when this worker did not bring it to a final state.
+        String outcome = "failed";
         try {
             workDir = Files.createDirectories(workRoot).resolve("job-" + claim.id() + "-" + claim.attempt());
             Files.createDirectories(workDir);
-            execute(claim, monitor, runtime, workDir, start);
+            execute(claim, monitor, runtime, workDir, start, methods);
+            outcome = "succeeded";
         } catch (LeaseLostException e) {
+            outcome = null;
             log.warn("job {} lost its lease ({}); leaving it to its new owner", claim.id(), e.getMessage());
         } catch (WorkerStoppingException e) {
+            outcome = null;
             queue.release(claim);
             log.info("job {} given back to the queue: {}", claim.id(), e.getMessage());
         } catch (TaskCancelledException e) {
+            outcome = null;
             if (queue.cancelled(claim)) {
+                outcome = "cancelled";
                 log.info("job {} cancelled", claim.id());
             } else {
                 log.warn("job {} stopped ({}) after losing its lease", claim.id(), e.getMessage());
@@ -102,13 +113,19 @@ public class JobRunner {
                     + "; the details are in its log under job " + claim.id()));
         } finally {
             deleteRecursively(workDir);
+            if (outcome != null) {
+                jobMetrics.finished(methods.isEmpty() ? List.of("unplanned") : methods, outcome,
+                        Duration.ofNanos(System.nanoTime() - start));
+            }
         }
     }
 
-    private void execute(ClaimedJob claim, TaskMonitor monitor, RuntimeSettings runtime, Path workDir, long start)
-            throws IOException {
+    /** @param methods filled with the steps' labels once the spec is planned, for the job's duration metric */
+    private void execute(ClaimedJob claim, TaskMonitor monitor, RuntimeSettings runtime, Path workDir, long start,
+                         List<String> methods) throws IOException {
         JobEntity job = jobs.findById(claim.id()).orElseThrow(() -> new LeaseLostException("job row is gone"));
         PlannedJob plan = planner.plan(json.readValue(job.getSpec(), JobSpecDocument.class));
+        plan.steps().forEach(step -> methods.add(step.label()));
         if (job.getModelId() == null) {
             throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the job's model was deleted");
         }

@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import io.condenser.support.UploadMetrics;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,10 +46,12 @@ public class ModelService {
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final long maxUploadBytes;
+    private final DistributionSummary uploadBytes;
 
     public ModelService(ModelRepository models, ModelUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
                         TransactionTemplate transactions, JsonMapper json,
-                        @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes) {
+                        @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes, MeterRegistry registry) {
+        this.uploadBytes = UploadMetrics.bytes(registry, "model");
         this.models = models;
         this.usage = usage;
         this.store = store;
@@ -76,7 +81,9 @@ public class ModelService {
                 written.set(0, storageKey(id));
                 model = newModel(id, name, fileName, stored, inspection);
             }
-            return transactions.execute(status -> models.save(model));
+            ModelEntity saved = transactions.execute(status -> models.save(model));
+            uploadBytes.record(stored.sizeBytes());
+            return saved;
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its files behind.
             written.forEach(cleanup::deleteQuietly);

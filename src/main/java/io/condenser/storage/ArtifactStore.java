@@ -38,6 +38,9 @@ public interface ArtifactStore {
 
     boolean exists(String key);
 
+    /** @throws IOException when the store cannot take writes now (for the readiness probe) */
+    void checkWritable() throws IOException;
+
     /** A local file holding an object's bytes. */
     interface LocalCopy extends AutoCloseable {
         Path path();

@@ -114,6 +114,14 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public void checkWritable() throws IOException {
+        Path temporary = root.resolve(TEMPORARY_DIRECTORY);
+        if (!Files.isDirectory(temporary) || !Files.isWritable(temporary)) {
+            throw new IOException("the artifact directory " + temporary + " is missing or not writable");
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.isRegularFile(resolve(key));
     }

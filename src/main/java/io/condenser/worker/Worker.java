@@ -9,6 +9,8 @@ import io.condenser.job.JobQueue;
 import io.condenser.job.JobRunner;
 import io.condenser.job.JobStatus;
 import io.condenser.problem.ProblemType;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +67,11 @@ public class Worker implements SmartLifecycle {
     private Thread loop;
 
     public Worker(JobQueue queue, JobRunner runner, WorkerProperties properties, DataSource dataSource,
-                  JsonMapper json) {
+                  JsonMapper json, MeterRegistry registry) {
+        Gauge.builder("condenser.worker.busy.slots", running, Map::size)
+                .description("Jobs this worker runs now").register(registry);
+        Gauge.builder("condenser.worker.slots", properties, WorkerProperties::slots)
+                .description("Jobs this worker runs at once at most").register(registry);
         this.queue = queue;
         this.runner = runner;
         this.properties = properties;

@@ -111,6 +111,11 @@ class CompressionJobEndToEndTest extends IntegrationTestSupport {
         assertThat(OnnxModelFiles.read(downloaded).getGraph().getNodeList())
                 .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
 
+        String scrape = api.get("/actuator/prometheus").text();
+        assertThat(scrape).containsPattern("condenser_job_duration_seconds_count\\{[^}]*method=\"quantize/dynamic\""
+                + "[^}]*outcome=\"succeeded\"[^}]*\\} [1-9]");
+        assertThat(scrape).containsPattern("condenser_worker_slots\\{[^}]*\\} 1");
+
         ApiClient.Response notModified = api.get("/v1/models/" + resultId + "/content",
                 "If-None-Match", download.header("ETag"));
         assertThat(notModified.status()).isEqualTo(304);

@@ -4,6 +4,7 @@ import io.condenser.job.JobQueue;
 import io.condenser.job.JobRunner;
 import io.condenser.worker.Worker;
 import io.condenser.worker.WorkerProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class TestWorkers {
                 pollInterval, Duration.ofMillis(250), maxAttempts,
                 Path.of(System.getProperty("java.io.tmpdir"), "condenser-test-work"));
         Worker worker = new Worker(context.getBean(JobQueue.class), context.getBean(JobRunner.class), properties,
-                context.getBean(DataSource.class), context.getBean(JsonMapper.class));
+                context.getBean(DataSource.class), context.getBean(JsonMapper.class), new SimpleMeterRegistry());
         worker.start();
         return worker;
     }
