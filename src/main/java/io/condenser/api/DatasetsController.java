@@ -6,7 +6,9 @@ import io.condenser.api.generated.dto.DatasetPage;
 import io.condenser.dataset.DatasetEntity;
 import io.condenser.dataset.DatasetService;
 import io.condenser.engine.data.NumpyDataset;
+import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetPage;
+import io.condenser.support.Submitted;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,10 +35,12 @@ class DatasetsController implements DatasetsApi {
     }
 
     @Override
-    public ResponseEntity<Dataset> uploadDataset(MultipartFile file, String name) {
+    public ResponseEntity<Dataset> uploadDataset(MultipartFile file, String idempotencyKey, String name) {
         try (InputStream content = file.getInputStream()) {
-            DatasetEntity dataset = datasets.upload(name, file.getOriginalFilename(), content);
-            return ResponseEntity.created(URI.create("/v1/datasets/" + dataset.getId()))
+            Submitted<DatasetEntity> uploaded = datasets.upload(name, file.getOriginalFilename(), content,
+                    IdempotencyKeys.of("datasets", idempotencyKey));
+            DatasetEntity dataset = uploaded.resource();
+            return Replays.mark(ResponseEntity.created(URI.create("/v1/datasets/" + dataset.getId())), uploaded)
                     .body(mapper.dataset(dataset));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -7,7 +7,9 @@ import io.condenser.api.generated.dto.JobSpec;
 import io.condenser.api.generated.dto.JobStatus;
 import io.condenser.job.JobEntity;
 import io.condenser.job.JobService;
+import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetPage;
+import io.condenser.support.Submitted;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,11 +32,13 @@ class JobsController implements JobsApi {
     }
 
     @Override
-    public ResponseEntity<Job> createJob(JobSpec jobSpec) {
+    public ResponseEntity<Job> createJob(JobSpec jobSpec, String idempotencyKey) {
         try {
-            JobEntity job = jobs.submit(mapper.spec(jobSpec));
-            return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/v1/jobs/" + job.getId()))
-                    .body(mapper.job(job));
+            Submitted<JobEntity> submitted = jobs.submit(mapper.spec(jobSpec),
+                    IdempotencyKeys.of("jobs", idempotencyKey));
+            JobEntity job = submitted.resource();
+            return Replays.mark(ResponseEntity.status(HttpStatus.ACCEPTED), submitted)
+                    .location(URI.create("/v1/jobs/" + job.getId())).body(mapper.job(job));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

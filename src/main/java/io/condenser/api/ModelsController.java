@@ -5,7 +5,9 @@ import io.condenser.api.generated.dto.Model;
 import io.condenser.api.generated.dto.ModelPage;
 import io.condenser.model.ModelEntity;
 import io.condenser.model.ModelService;
+import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetPage;
+import io.condenser.support.Submitted;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,10 +34,13 @@ class ModelsController implements ModelsApi {
     }
 
     @Override
-    public ResponseEntity<Model> uploadModel(MultipartFile file, String name) {
+    public ResponseEntity<Model> uploadModel(MultipartFile file, String idempotencyKey, String name) {
         try (InputStream content = file.getInputStream()) {
-            ModelEntity model = models.upload(name, file.getOriginalFilename(), content);
-            return ResponseEntity.created(URI.create("/v1/models/" + model.getId())).body(mapper.model(model));
+            Submitted<ModelEntity> uploaded = models.upload(name, file.getOriginalFilename(), content,
+                    IdempotencyKeys.of("models", idempotencyKey));
+            ModelEntity model = uploaded.resource();
+            return Replays.mark(ResponseEntity.created(URI.create("/v1/models/" + model.getId())), uploaded)
+                    .body(mapper.model(model));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

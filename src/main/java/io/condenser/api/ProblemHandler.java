@@ -11,6 +11,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -18,8 +19,11 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -80,11 +84,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                                                             WebRequest request) {
         List<FieldProblem> errors = new ArrayList<>();
         e.getParameterValidationResults().forEach(result -> {
-            String name = result.getMethodParameter().getParameterName();
-            result.getResolvableErrors().forEach(error -> errors.add(new FieldProblem(
-                    name == null ? "request" : name, String.valueOf(error.getDefaultMessage()))));
+            if (result instanceof ParameterErrors bean) {
+                // A request body: name the fields inside it, as a client wrote them.
+                bean.getFieldErrors().forEach(f -> errors.add(new FieldProblem(f.getField(), message(f))));
+                return;
+            }
+            String name = parameterName(result.getMethodParameter());
+            result.getResolvableErrors().forEach(error -> errors.add(new FieldProblem(name,
+                    String.valueOf(error.getDefaultMessage()))));
         });
         return problem(invalidType(request), summary(errors), errors, request);
+    }
+
+    /** The name a client knows a parameter by: a header's or query parameter's own name. */
+    private static String parameterName(MethodParameter parameter) {
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        if (header != null && !header.value().isEmpty()) {
+            return header.value();
+        }
+        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
+        if (query != null && !query.value().isEmpty()) {
+            return query.value();
+        }
+        return parameter.getParameterName() == null ? "request" : parameter.getParameterName();
     }
 
     @Override

@@ -12,6 +12,8 @@ import io.condenser.storage.ArtifactCleanup;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.storage.StoredArtifact;
 import io.condenser.support.DisplayNames;
+import io.condenser.support.IdempotencyKeys;
+import io.condenser.support.Submitted;
 import io.condenser.support.KeysetCursor;
 import io.condenser.support.KeysetPage;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import io.condenser.support.UploadMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
@@ -43,12 +46,14 @@ public class DatasetService {
     private final long maxUploadBytes;
     private final long maxDataBytes;
     private final DistributionSummary uploadBytes;
+    private final IdempotencyKeys idempotencyKeys;
 
     public DatasetService(DatasetRepository datasets, DatasetUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
                           TransactionTemplate transactions, JsonMapper json,
                           @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes,
                           @Value("${condenser.datasets.max-data-bytes}") DataSize maxDataBytes,
-                          MeterRegistry registry) {
+                          MeterRegistry registry, IdempotencyKeys idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
         this.uploadBytes = UploadMetrics.bytes(registry, "dataset");
         this.datasets = datasets;
         this.usage = usage;
@@ -64,18 +69,37 @@ public class DatasetService {
      * Streams an upload into the store, then reads all of it once: structure, dtypes, shapes, finite samples, labels.
      * A refused upload leaves no row and no file.
      */
-    public DatasetEntity upload(String name, String fileName, InputStream content) throws IOException {
+    public Submitted<DatasetEntity> upload(String name, String fileName, InputStream content,
+                                           IdempotencyKeys.Key key) throws IOException {
         UUID id = UUID.randomUUID();
         StoredArtifact stored = store.write("datasets/" + id + "/data", content, maxUploadBytes);
         try {
+            String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(),
+                    DisplayNames.of(name, fileName, "dataset"));
+            Optional<DatasetEntity> earlier = idempotencyKeys.earlierResource(key, fingerprint, datasets::findById);
+            if (earlier.isPresent()) {
+                cleanup.deleteQuietly(stored.key());
+                return Submitted.replayed(earlier.get());
+            }
             DatasetInspection inspection = inspectStored(stored.key());
             DatasetEntity dataset = new DatasetEntity(id, DisplayNames.of(name, fileName, "dataset"),
                     inspection.format(), stored.key(), stored.sizeBytes(), stored.sha256(),
                     json.writeValueAsString(DatasetSummary.of(inspection)),
                     Instant.now().truncatedTo(ChronoUnit.MICROS));
-            DatasetEntity saved = transactions.execute(status -> datasets.save(dataset));
-            uploadBytes.record(stored.sizeBytes());
-            return saved;
+            try {
+                DatasetEntity saved = transactions.execute(status -> {
+                    idempotencyKeys.remember(key, fingerprint, id);
+                    return datasets.save(dataset);
+                });
+                uploadBytes.record(stored.sizeBytes());
+                return Submitted.created(saved);
+            } catch (DataIntegrityViolationException e) {
+                // A twin upload with the same key committed first: its dataset is this upload's dataset.
+                DatasetEntity twin = idempotencyKeys.earlierResource(key, fingerprint, datasets::findById)
+                        .orElseThrow(() -> e);
+                cleanup.deleteQuietly(stored.key());
+                return Submitted.replayed(twin);
+            }
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while reading): a refused upload must not leave its file behind.
             cleanup.deleteQuietly(stored.key());

@@ -7,7 +7,9 @@ import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.storage.ArtifactStore;
+import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetCursor;
+import io.condenser.support.Submitted;
 import io.condenser.support.KeysetPage;
 import jakarta.persistence.criteria.Predicate;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,11 +44,13 @@ public class JobService {
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final int maxAttempts;
+    private final IdempotencyKeys idempotencyKeys;
 
     public JobService(JobRepository jobs, JobMetricRepository metrics, JobQueue queue, JobPlanner planner,
                       ModelService models, DatasetService datasets, ArtifactStore store,
                       TransactionTemplate transactions, JsonMapper json,
-                      @Value("${condenser.worker.max-attempts}") int maxAttempts) {
+                      @Value("${condenser.worker.max-attempts}") int maxAttempts, IdempotencyKeys idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
         this.jobs = jobs;
         this.metrics = metrics;
         this.queue = queue;
@@ -62,8 +67,13 @@ public class JobService {
      * Checks the spec, then checks it against the model and its datasets, then queues the job and announces it to the
      * workers. Nothing is written unless every check passed.
      */
-    public JobEntity submit(JobSpecDocument spec) throws IOException {
+    public Submitted<JobEntity> submit(JobSpecDocument spec, IdempotencyKeys.Key key) throws IOException {
         PlannedJob plan = planner.plan(spec);
+        String fingerprint = IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()));
+        Optional<JobEntity> replayed = earlier(key, fingerprint);
+        if (replayed.isPresent()) {
+            return Submitted.replayed(replayed.get());
+        }
         ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
         try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
              JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
@@ -72,17 +82,27 @@ public class JobService {
         JobEntity job = new JobEntity(UUID.randomUUID(), model.getId(), plan.device(),
                 json.writeValueAsString(plan.normalized()), maxAttempts, Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {
-            return transactions.execute(status -> {
+            return Submitted.created(transactions.execute(status -> {
                 JobEntity saved = jobs.saveAndFlush(job);
                 plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
+                idempotencyKeys.remember(key, fingerprint, saved.getId());
                 queue.announce(plan.device());
                 return saved;
-            });
+            }));
         } catch (DataIntegrityViolationException e) {
+            // A twin request with the same key committed first: its job is this request's job.
+            Optional<JobEntity> twin = earlier(key, fingerprint);
+            if (twin.isPresent()) {
+                return Submitted.replayed(twin.get());
+            }
             // The model or a dataset was deleted between the checks and the insert (its foreign key refused the row).
             throw new ProblemException(ProblemType.INVALID_JOB_SPEC, "the model or a dataset of the job was deleted"
                     + " while the job was being submitted");
         }
+    }
+
+    private Optional<JobEntity> earlier(IdempotencyKeys.Key key, String fingerprint) {
+        return idempotencyKeys.earlierResource(key, fingerprint, jobs::findById);
     }
 
     public JobEntity get(UUID id) {

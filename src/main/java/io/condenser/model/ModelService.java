@@ -11,6 +11,8 @@ import io.condenser.storage.ArtifactCleanup;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.storage.StoredArtifact;
 import io.condenser.support.DisplayNames;
+import io.condenser.support.IdempotencyKeys;
+import io.condenser.support.Submitted;
 import io.condenser.support.KeysetCursor;
 import io.condenser.support.KeysetPage;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import io.condenser.support.UploadMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
@@ -47,10 +50,13 @@ public class ModelService {
     private final JsonMapper json;
     private final long maxUploadBytes;
     private final DistributionSummary uploadBytes;
+    private final IdempotencyKeys idempotencyKeys;
 
     public ModelService(ModelRepository models, ModelUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
                         TransactionTemplate transactions, JsonMapper json,
-                        @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes, MeterRegistry registry) {
+                        @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes, MeterRegistry registry,
+                        IdempotencyKeys idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
         this.uploadBytes = UploadMetrics.bytes(registry, "model");
         this.models = models;
         this.usage = usage;
@@ -66,12 +72,19 @@ public class ModelService {
      * (unpacked and checked entry by entry; the zip is kept as what a download returns). Anything that is not a valid
      * ONNX model is refused: a refused upload leaves no row and no file.
      */
-    public ModelEntity upload(String name, String fileName, InputStream content) throws IOException {
+    public Submitted<ModelEntity> upload(String name, String fileName, InputStream content,
+                                         IdempotencyKeys.Key key) throws IOException {
         UUID id = UUID.randomUUID();
         // Outside the model's folder, so that no file of an archive can take its name.
         StoredArtifact stored = store.write("uploads/" + id, content, maxUploadBytes);
         List<String> written = new ArrayList<>(List.of(stored.key()));
         try {
+            String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(), DisplayNames.of(name, fileName, "model"));
+            Optional<ModelEntity> earlier = idempotencyKeys.earlierResource(key, fingerprint, models::findById);
+            if (earlier.isPresent()) {
+                written.forEach(cleanup::deleteQuietly);
+                return Submitted.replayed(earlier.get());
+            }
             ModelEntity model;
             if (isArchive(stored.key())) {
                 model = storeArchive(id, name, fileName, stored, written);
@@ -81,9 +94,20 @@ public class ModelService {
                 written.set(0, storageKey(id));
                 model = newModel(id, name, fileName, stored, inspection);
             }
-            ModelEntity saved = transactions.execute(status -> models.save(model));
-            uploadBytes.record(stored.sizeBytes());
-            return saved;
+            try {
+                ModelEntity saved = transactions.execute(status -> {
+                    idempotencyKeys.remember(key, fingerprint, id);
+                    return models.save(model);
+                });
+                uploadBytes.record(stored.sizeBytes());
+                return Submitted.created(saved);
+            } catch (DataIntegrityViolationException e) {
+                // A twin upload with the same key committed first: its model is this upload's model.
+                ModelEntity twin = idempotencyKeys.earlierResource(key, fingerprint, models::findById)
+                        .orElseThrow(() -> e);
+                written.forEach(cleanup::deleteQuietly);
+                return Submitted.replayed(twin);
+            }
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its files behind.
             written.forEach(cleanup::deleteQuietly);

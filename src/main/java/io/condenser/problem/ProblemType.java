@@ -14,6 +14,7 @@ public enum ProblemType {
     UNSUPPORTED_MODEL_FORMAT(415, "unsupported-model-format", "The model format is not supported"),
     UNSUPPORTED_DATASET_FORMAT(415, "unsupported-dataset-format", "The dataset format is not supported"),
     INVALID_MODEL(422, "invalid-model", "The file is not a valid model"),
+    IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used for a different request"),
     INVALID_DATASET(422, "invalid-dataset", "The file is not a valid dataset"),
     METHOD_NOT_APPLICABLE(422, "method-not-applicable", "The method cannot be applied to this model"),
     /** A job's engine work failed on the model (reported in the job, not as an HTTP response). */

@@ -69,10 +69,13 @@ public final class ApiClient {
         return send(request(path).DELETE().build());
     }
 
-    public Response postJson(String path, Object body) {
+    public Response postJson(String path, Object body, String... headerPairs) {
         String json = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(request(path, "Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        String[] headers = new String[headerPairs.length + 2];
+        headers[0] = "Content-Type";
+        headers[1] = "application/json";
+        System.arraycopy(headerPairs, 0, headers, 2, headerPairs.length);
+        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public Response post(String path) {
@@ -80,7 +83,8 @@ public final class ApiClient {
     }
 
     /** POSTs multipart/form-data: a file part named "file" (when not null) and text fields. */
-    public Response upload(String path, String fileName, byte[] content, Map<String, String> fields) {
+    public Response upload(String path, String fileName, byte[] content, Map<String, String> fields,
+                           String... headerPairs) {
         String boundary = "----condenser" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -94,7 +98,11 @@ public final class ApiClient {
             write(body, "\r\n");
         }
         write(body, "--" + boundary + "--\r\n");
-        return send(request(path, "Content-Type", "multipart/form-data; boundary=" + boundary)
+        String[] headers = new String[headerPairs.length + 2];
+        headers[0] = "Content-Type";
+        headers[1] = "multipart/form-data; boundary=" + boundary;
+        System.arraycopy(headerPairs, 0, headers, 2, headerPairs.length);
+        return send(request(path, headers)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
     }
 

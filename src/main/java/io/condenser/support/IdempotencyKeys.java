@@ -1,0 +1,119 @@
+package io.condenser.support;
+
+import io.condenser.problem.FieldProblem;
+import io.condenser.problem.ProblemException;
+import io.condenser.problem.ProblemType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Idempotency keys of creating requests (the {@code Idempotency-Key} header): a pipeline that retries a request after
+ * a timeout gets the resource its first attempt created instead of a second one. A key is remembered with a
+ * fingerprint of its request; the same key with another request is refused.
+ */
+@Component
+public class IdempotencyKeys {
+
+    public static final String HEADER = "Idempotency-Key";
+    private static final Pattern VALID = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    private final JdbcClient jdbc;
+
+    public IdempotencyKeys(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A key as a request gave it; null when the request gave none. */
+    public record Key(String scope, String value) {
+    }
+
+    /**
+     * @return the key, or null when the header was absent
+     * @throws ProblemException INVALID_REQUEST when the value is not 1 to 255 visible ASCII characters
+     */
+    public static Key of(String scope, String header) {
+        if (header == null) {
+            return null;
+        }
+        if (!VALID.matcher(header).matches()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, HEADER + " must be 1 to 255 visible ASCII"
+                    + " characters", List.of(new FieldProblem(HEADER, "1 to 255 visible ASCII characters")));
+        }
+        return new Key(scope, header);
+    }
+
+    /**
+     * The resource an earlier request with this key created.
+     *
+     * @throws ProblemException IDEMPOTENCY_KEY_REUSED when that request was a different one
+     */
+    public Optional<UUID> earlier(Key key, String fingerprint) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        record Row(String fingerprint, UUID resourceId) {
+        }
+        Optional<Row> row = jdbc.sql("SELECT fingerprint, resource_id FROM idempotency_keys"
+                        + " WHERE scope = ? AND key = ?")
+                .params(key.scope(), key.value()).query(Row.class).optional();
+        if (row.isPresent() && !row.get().fingerprint().equals(fingerprint)) {
+            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, HEADER + " '" + key.value()
+                    + "' was used for a different request; use a new key for a new request");
+        }
+        return row.map(Row::resourceId);
+    }
+
+    /**
+     * The resource an earlier request with this key created, found by {@code find}; a key whose resource is gone is
+     * forgotten, so that the request creates it anew.
+     */
+    public <T> Optional<T> earlierResource(Key key, String fingerprint, Function<UUID, Optional<T>> find) {
+        Optional<UUID> id = earlier(key, fingerprint);
+        Optional<T> resource = id.flatMap(find);
+        if (id.isPresent() && resource.isEmpty()) {
+            forget(key);
+        }
+        return resource;
+    }
+
+    /** Remembers the key, in the transaction that creates the resource; a concurrent twin then fails on the key. */
+    public void remember(Key key, String fingerprint, UUID resourceId) {
+        if (key == null) {
+            return;
+        }
+        jdbc.sql("INSERT INTO idempotency_keys (scope, key, fingerprint, resource_id, created_at)"
+                        + " VALUES (?, ?, ?, ?, now())")
+                .params(key.scope(), key.value(), fingerprint, resourceId).update();
+    }
+
+    /** A fingerprint of a request: the SHA-256 of its parts, which say what the request asks for. */
+    public static String fingerprint(String... parts) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                sha256.update(part.getBytes(StandardCharsets.UTF_8));
+                sha256.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Forgets a key whose resource is gone, so that the key can create it again. */
+    public void forget(Key key) {
+        if (key != null) {
+            jdbc.sql("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?").params(key.scope(), key.value())
+                    .update();
+        }
+    }
+}
