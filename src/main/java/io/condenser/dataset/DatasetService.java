@@ -27,7 +27,6 @@ import io.condenser.support.UploadMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
@@ -76,30 +75,20 @@ public class DatasetService {
         try {
             String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(),
                     DisplayNames.of(name, fileName, "dataset"));
-            Optional<DatasetEntity> earlier = idempotencyKeys.earlierResource(key, fingerprint, datasets::findById);
-            if (earlier.isPresent()) {
-                cleanup.deleteQuietly(stored.key());
-                return Submitted.replayed(earlier.get());
-            }
-            DatasetInspection inspection = inspectStored(stored.key());
-            DatasetEntity dataset = new DatasetEntity(id, DisplayNames.of(name, fileName, "dataset"),
-                    inspection.format(), stored.key(), stored.sizeBytes(), stored.sha256(),
-                    json.writeValueAsString(DatasetSummary.of(inspection)),
-                    Instant.now().truncatedTo(ChronoUnit.MICROS));
-            try {
-                DatasetEntity saved = transactions.execute(status -> {
-                    idempotencyKeys.remember(key, fingerprint, id);
-                    return datasets.save(dataset);
-                });
-                uploadBytes.record(stored.sizeBytes());
-                return Submitted.created(saved);
-            } catch (DataIntegrityViolationException e) {
-                // A twin upload with the same key committed first: its dataset is this upload's dataset.
-                DatasetEntity twin = idempotencyKeys.earlierResource(key, fingerprint, datasets::findById)
-                        .orElseThrow(() -> e);
-                cleanup.deleteQuietly(stored.key());
-                return Submitted.replayed(twin);
-            }
+            return idempotencyKeys.createOnce(key, fingerprint, datasets::findById,
+                    () -> cleanup.deleteQuietly(stored.key()), () -> {
+                        DatasetInspection inspection = inspectStored(stored.key());
+                        DatasetEntity dataset = new DatasetEntity(id, DisplayNames.of(name, fileName, "dataset"),
+                                inspection.format(), stored.key(), stored.sizeBytes(), stored.sha256(),
+                                json.writeValueAsString(DatasetSummary.of(inspection)),
+                                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                        DatasetEntity saved = transactions.execute(status -> {
+                            idempotencyKeys.remember(key, fingerprint, id);
+                            return datasets.save(dataset);
+                        });
+                        uploadBytes.record(stored.sizeBytes());
+                        return saved;
+                    });
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while reading): a refused upload must not leave its file behind.
             cleanup.deleteQuietly(stored.key());

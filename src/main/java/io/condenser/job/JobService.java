@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
@@ -70,10 +69,18 @@ public class JobService {
     public Submitted<JobEntity> submit(JobSpecDocument spec, IdempotencyKeys.Key key) throws IOException {
         PlannedJob plan = planner.plan(spec);
         String fingerprint = IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()));
-        Optional<JobEntity> replayed = earlier(key, fingerprint);
-        if (replayed.isPresent()) {
-            return Submitted.replayed(replayed.get());
+        try {
+            return idempotencyKeys.createOnce(key, fingerprint, jobs::findById, () -> { },
+                    () -> queue(plan, spec, key, fingerprint));
+        } catch (DataIntegrityViolationException e) {
+            // The model or a dataset was deleted between the checks and the insert (its foreign key refused the row).
+            throw new ProblemException(ProblemType.INVALID_JOB_SPEC, "the model or a dataset of the job was deleted"
+                    + " while the job was being submitted");
         }
+    }
+
+    private JobEntity queue(PlannedJob plan, JobSpecDocument spec, IdempotencyKeys.Key key, String fingerprint)
+            throws IOException {
         ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
         try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
              JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
@@ -81,28 +88,13 @@ public class JobService {
         }
         JobEntity job = new JobEntity(UUID.randomUUID(), model.getId(), plan.device(),
                 json.writeValueAsString(plan.normalized()), maxAttempts, Instant.now().truncatedTo(ChronoUnit.MICROS));
-        try {
-            return Submitted.created(transactions.execute(status -> {
-                JobEntity saved = jobs.saveAndFlush(job);
-                plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
-                idempotencyKeys.remember(key, fingerprint, saved.getId());
-                queue.announce(plan.device());
-                return saved;
-            }));
-        } catch (DataIntegrityViolationException e) {
-            // A twin request with the same key committed first: its job is this request's job.
-            Optional<JobEntity> twin = earlier(key, fingerprint);
-            if (twin.isPresent()) {
-                return Submitted.replayed(twin.get());
-            }
-            // The model or a dataset was deleted between the checks and the insert (its foreign key refused the row).
-            throw new ProblemException(ProblemType.INVALID_JOB_SPEC, "the model or a dataset of the job was deleted"
-                    + " while the job was being submitted");
-        }
-    }
-
-    private Optional<JobEntity> earlier(IdempotencyKeys.Key key, String fingerprint) {
-        return idempotencyKeys.earlierResource(key, fingerprint, jobs::findById);
+        return transactions.execute(status -> {
+            JobEntity saved = jobs.saveAndFlush(job);
+            plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
+            idempotencyKeys.remember(key, fingerprint, saved.getId());
+            queue.announce(plan.device());
+            return saved;
+        });
     }
 
     public JobEntity get(UUID id) {

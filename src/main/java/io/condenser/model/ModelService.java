@@ -31,7 +31,6 @@ import io.condenser.support.UploadMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
@@ -80,39 +79,32 @@ public class ModelService {
         List<String> written = new ArrayList<>(List.of(stored.key()));
         try {
             String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(), DisplayNames.of(name, fileName, "model"));
-            Optional<ModelEntity> earlier = idempotencyKeys.earlierResource(key, fingerprint, models::findById);
-            if (earlier.isPresent()) {
-                written.forEach(cleanup::deleteQuietly);
-                return Submitted.replayed(earlier.get());
-            }
-            ModelEntity model;
-            if (isArchive(stored.key())) {
-                model = storeArchive(id, name, fileName, stored, written);
-            } else {
-                InspectionSummary inspection = inspectSelfContained(stored.key());
-                store.move(stored.key(), storageKey(id));
-                written.set(0, storageKey(id));
-                model = newModel(id, name, fileName, stored, inspection);
-            }
-            try {
-                ModelEntity saved = transactions.execute(status -> {
-                    idempotencyKeys.remember(key, fingerprint, id);
-                    return models.save(model);
-                });
-                uploadBytes.record(stored.sizeBytes());
-                return Submitted.created(saved);
-            } catch (DataIntegrityViolationException e) {
-                // A twin upload with the same key committed first: its model is this upload's model.
-                ModelEntity twin = idempotencyKeys.earlierResource(key, fingerprint, models::findById)
-                        .orElseThrow(() -> e);
-                written.forEach(cleanup::deleteQuietly);
-                return Submitted.replayed(twin);
-            }
+            return idempotencyKeys.createOnce(key, fingerprint, models::findById,
+                    () -> written.forEach(cleanup::deleteQuietly), () -> {
+                        ModelEntity model = isArchive(stored.key())
+                                ? storeArchive(id, name, fileName, stored, written)
+                                : storePlain(id, name, fileName, stored, written);
+                        ModelEntity saved = transactions.execute(status -> {
+                            idempotencyKeys.remember(key, fingerprint, id);
+                            return models.save(model);
+                        });
+                        uploadBytes.record(stored.sizeBytes());
+                        return saved;
+                    });
         } catch (Throwable e) {
             // Errors too (an OutOfMemoryError while parsing): a refused upload must not leave its files behind.
             written.forEach(cleanup::deleteQuietly);
             throw e;
         }
+    }
+
+    /** Checks a plain .onnx upload, then moves it to its key. */
+    private ModelEntity storePlain(UUID id, String name, String fileName, StoredArtifact stored,
+                                   List<String> written) throws IOException {
+        InspectionSummary inspection = inspectSelfContained(stored.key());
+        store.move(stored.key(), storageKey(id));
+        written.set(0, storageKey(id));
+        return newModel(id, name, fileName, stored, inspection);
     }
 
     /** Unpacks the archive, checks the model with its data, then stores the files next to each other. */

@@ -36,8 +36,6 @@ public interface ArtifactStore {
     /** Removes the object; absent objects are ignored. */
     void delete(String key) throws IOException;
 
-    boolean exists(String key);
-
     /** @throws IOException when the store cannot take writes now (for the readiness probe) */
     void checkWritable() throws IOException;
 

@@ -121,11 +121,6 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         }
     }
 
-    @Override
-    public boolean exists(String key) {
-        return Files.isRegularFile(resolve(key));
-    }
-
     private Path resolve(String key) {
         if (!KEY.matcher(key).matches() || key.contains("..") || key.startsWith(TEMPORARY_DIRECTORY)) {
             throw new IllegalArgumentException("not a valid artifact key: " + key);

@@ -3,6 +3,7 @@ package io.condenser.support;
 import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -83,6 +85,38 @@ public class IdempotencyKeys {
             forget(key);
         }
         return resource;
+    }
+
+    /** The work of a creating request, which may fail on I/O. */
+    @FunctionalInterface
+    public interface Creation<T> {
+        T create() throws IOException;
+    }
+
+    /**
+     * Creates a resource once per key: an earlier request's resource is answered instead, found before the work or,
+     * when a twin request committed first, after it ({@code create} calls {@link #remember} in the transaction that
+     * stores the resource, which then fails on the key).
+     *
+     * @param discard undoes what this request stored before it turned out to be a replay (its uploaded files)
+     */
+    public <T> Submitted<T> createOnce(Key key, String fingerprint, Function<UUID, Optional<T>> find,
+                                       Runnable discard, Creation<T> create) throws IOException {
+        Optional<T> earlier = earlierResource(key, fingerprint, find);
+        if (earlier.isPresent()) {
+            discard.run();
+            return Submitted.replayed(earlier.get());
+        }
+        try {
+            return Submitted.created(create.create());
+        } catch (DataIntegrityViolationException e) {
+            Optional<T> twin = earlierResource(key, fingerprint, find);
+            if (twin.isEmpty()) {
+                throw e;
+            }
+            discard.run();
+            return Submitted.replayed(twin.get());
+        }
     }
 
     /** Remembers the key, in the transaction that creates the resource; a concurrent twin then fails on the key. */

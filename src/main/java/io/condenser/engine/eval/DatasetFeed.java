@@ -92,11 +92,6 @@ public final class DatasetFeed {
         return fixedBatchSize.orElse(batchSize) * dataset.sampleElements();
     }
 
-    /** Values per sample. */
-    public int sampleElements() {
-        return dataset.sampleElements();
-    }
-
     public long sampleCount() {
         return dataset.sampleCount();
     }
