@@ -1,8 +1,9 @@
 package io.condenser.engine.eval;
 
 /**
- * Process-wide DJL settings that must be in place before DJL's engines start: no downloads and no telemetry call to a
- * cloud metadata address (FACTS.md). Values given on the command line win.
+ * Process-wide DJL settings that must be in place before DJL's engines start: no downloads, no telemetry call to a
+ * cloud metadata address, and deliberate PyTorch thread counts (FACTS.md: on 2 shared cores the defaults made training
+ * 8x slower). Values given on the command line win.
  */
 public final class DjlSettings {
 
@@ -12,6 +13,9 @@ public final class DjlSettings {
     public static synchronized void apply() {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        setIfAbsent("ai.djl.pytorch.num_threads",
+                Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() - 1)));
     }
 
     private static void setIfAbsent(String key, String value) {
