@@ -95,7 +95,7 @@ class HelmChartTest {
                 .containsEntry("CONDENSER_WORKER_SLOTS", "1");
         assertThat(at(container(manifests.named("Deployment", CPU_WORKERS)), "image")).isEqualTo("condenser:0.1.0");
 
-        // A stopping worker hands its jobs back (up to 30 s) after the web server drains (up to 30 s).
+        // A stopping worker hands its jobs back (up to 30 s), then the web server drains (up to 30 s).
         assertThat((Integer) at(manifests.named("Deployment", CPU_WORKERS), "spec", "template", "spec",
                 "terminationGracePeriodSeconds")).isGreaterThanOrEqualTo(60);
 
