@@ -52,9 +52,9 @@ class DockerfileTest {
         List<String> stages = stages(dockerfile);
         assertThat(stages).contains("sources", "build-cpu", "build-gpu", "libtorch", "base-cpu", "base-gpu");
 
-        String dependencies = stage(dockerfile, "sources");
-        assertThat(dependencies.indexOf("dependency:go-offline")).as("dependencies resolve before sources are copied")
-                .isLessThan(dependencies.indexOf("COPY src/main"));
+        String sources = stage(dockerfile, "sources");
+        assertThat(sources.indexOf("dependency:go-offline")).as("dependencies resolve before sources are copied")
+                .isLessThan(sources.indexOf("COPY src/main"));
         for (String build : List.of("build-cpu", "build-gpu")) {
             assertThat(stage(dockerfile, build)).contains("-Dmaven.test.skip=true")
                     .contains("-Djarmode=tools").contains("extract --layers --launcher");

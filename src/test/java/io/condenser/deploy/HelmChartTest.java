@@ -23,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -210,7 +209,7 @@ class HelmChartTest {
     private static Manifests render(Map<String, String> values) throws IOException {
         TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace("condenser")
                 .withKubeVersion("1.31.0");
-        for (Map.Entry<String, String> value : new LinkedHashMap<>(values).entrySet()) {
+        for (Map.Entry<String, String> value : values.entrySet()) {
             template = template.set(value.getKey(), value.getValue());
         }
         return Manifests.parse(template.call());

@@ -38,7 +38,7 @@ public final class SwaggerUiPage {
 
     /** The element ids of the listed operations: "operations-{tag}-{operationId}". */
     public List<String> operationIds() {
-        return driver.findElements(By.cssSelector(".opblock")).stream().map(e -> e.getAttribute("id")).toList();
+        return driver.findElements(By.cssSelector(".opblock")).stream().map(e -> e.getDomAttribute("id")).toList();
     }
 
     public Operation operation(String tag, String operationId) {
