@@ -30,10 +30,11 @@ public final class DevCondenserApplication {
         if (!ownKey) {
             System.setProperty("condenser.security.admin-key", DEVELOPMENT_KEY);
         }
-        SpringApplication.from(CondenserApplication::main).run(args);
+        String port = SpringApplication.from(CondenserApplication::main).run(args).getApplicationContext()
+                .getEnvironment().getProperty("local.server.port");
         System.out.println(ownKey ? "Development mode: API key from CONDENSER_SECURITY_ADMINKEY"
                 : "Development mode: API key (admin of the default tenant, development only): " + DEVELOPMENT_KEY
-                + "\n  curl -H 'Authorization: Bearer " + DEVELOPMENT_KEY + "' localhost:8080/v1/models"
-                + "\n  Swagger UI: http://localhost:8080/swagger-ui.html -> Authorize");
+                + "\n  curl -H 'Authorization: Bearer " + DEVELOPMENT_KEY + "' localhost:" + port + "/v1/models"
+                + "\n  Swagger UI: http://localhost:" + port + "/swagger-ui.html -> Authorize");
     }
 }

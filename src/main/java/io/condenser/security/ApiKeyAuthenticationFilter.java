@@ -63,7 +63,9 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             }
             request.setAttribute(Caller.ATTRIBUTE, caller);
         } catch (ProblemException refused) {
-            problems.resolveException(request, response, null, refused);
+            if (problems.resolveException(request, response, null, refused) == null) {
+                throw refused;
+            }
             return;
         }
         chain.doFilter(request, response);

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
 public class Tenants {
 
     /** The tenant the schema migration gave every row that existed before tenants did. */
-    public static final String DEFAULT_TENANT = "default";
+    private static final String DEFAULT_TENANT = "default";
 
     private static final String SELECT = """
             SELECT t.id, t.name, t.max_stored_bytes, t.max_concurrent_jobs, t.requests_per_minute, t.created_at,
