@@ -282,7 +282,7 @@ class ApiMapper {
                 .shape(summary.shape());
     }
 
-    private static OffsetDateTime time(Instant instant) {
+    static OffsetDateTime time(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

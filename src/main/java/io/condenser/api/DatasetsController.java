@@ -6,6 +6,7 @@ import io.condenser.api.generated.dto.DatasetPage;
 import io.condenser.dataset.DatasetEntity;
 import io.condenser.dataset.DatasetService;
 import io.condenser.engine.data.NumpyDataset;
+import io.condenser.security.CurrentCaller;
 import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetPage;
 import io.condenser.support.Submitted;
@@ -27,18 +28,21 @@ class DatasetsController implements DatasetsApi {
     private final DatasetService datasets;
     private final ArtifactDownload download;
     private final ApiMapper mapper;
+    private final CurrentCaller caller;
 
-    DatasetsController(DatasetService datasets, ArtifactDownload download, ApiMapper mapper) {
+    DatasetsController(DatasetService datasets, ArtifactDownload download, ApiMapper mapper, CurrentCaller caller) {
         this.datasets = datasets;
         this.download = download;
         this.mapper = mapper;
+        this.caller = caller;
     }
 
     @Override
     public ResponseEntity<Dataset> uploadDataset(MultipartFile file, String idempotencyKey, String name) {
         try (InputStream content = file.getInputStream()) {
-            Submitted<DatasetEntity> uploaded = datasets.upload(name, file.getOriginalFilename(), content,
-                    IdempotencyKeys.of("datasets", idempotencyKey));
+            UUID tenantId = caller.tenantId();
+            Submitted<DatasetEntity> uploaded = datasets.upload(tenantId, name, file.getOriginalFilename(), content,
+                    IdempotencyKeys.of(tenantId, "datasets", idempotencyKey));
             DatasetEntity dataset = uploaded.resource();
             return Replays.mark(ResponseEntity.created(URI.create("/v1/datasets/" + dataset.getId())), uploaded)
                     .body(mapper.dataset(dataset));
@@ -49,25 +53,25 @@ class DatasetsController implements DatasetsApi {
 
     @Override
     public ResponseEntity<DatasetPage> listDatasets(Integer limit, String cursor) {
-        KeysetPage<DatasetEntity> page = datasets.list(limit, cursor);
+        KeysetPage<DatasetEntity> page = datasets.list(caller.tenantId(), limit, cursor);
         return ResponseEntity.ok(new DatasetPage().items(page.items().stream().map(mapper::dataset).toList())
                 .nextCursor(page.nextCursor()));
     }
 
     @Override
     public ResponseEntity<Dataset> getDataset(UUID datasetId) {
-        return ResponseEntity.ok(mapper.dataset(datasets.get(datasetId)));
+        return ResponseEntity.ok(mapper.dataset(datasets.get(caller.tenantId(), datasetId)));
     }
 
     @Override
     public ResponseEntity<Void> deleteDataset(UUID datasetId) {
-        datasets.delete(datasetId);
+        datasets.delete(caller.tenantId(), datasetId);
         return ResponseEntity.noContent().build();
     }
 
     @Override
     public ResponseEntity<Resource> downloadDataset(UUID datasetId, String ifNoneMatch) {
-        DatasetEntity dataset = datasets.get(datasetId);
+        DatasetEntity dataset = datasets.get(caller.tenantId(), datasetId);
         String extension = dataset.getFormat() == NumpyDataset.Format.NPZ ? ".npz" : ".npy";
         return download.respond("dataset", datasetId, dataset.getStorageKey(), dataset.getSha256(),
                 dataset.getSizeBytes(), ArtifactDownload.fileName(dataset.getName(), extension), ifNoneMatch);

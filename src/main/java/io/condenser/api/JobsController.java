@@ -7,6 +7,7 @@ import io.condenser.api.generated.dto.JobSpec;
 import io.condenser.api.generated.dto.JobStatus;
 import io.condenser.job.JobEntity;
 import io.condenser.job.JobService;
+import io.condenser.security.CurrentCaller;
 import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetPage;
 import io.condenser.support.Submitted;
@@ -25,17 +26,20 @@ class JobsController implements JobsApi {
 
     private final JobService jobs;
     private final ApiMapper mapper;
+    private final CurrentCaller caller;
 
-    JobsController(JobService jobs, ApiMapper mapper) {
+    JobsController(JobService jobs, ApiMapper mapper, CurrentCaller caller) {
         this.jobs = jobs;
         this.mapper = mapper;
+        this.caller = caller;
     }
 
     @Override
     public ResponseEntity<Job> createJob(JobSpec jobSpec, String idempotencyKey) {
         try {
-            Submitted<JobEntity> submitted = jobs.submit(mapper.spec(jobSpec),
-                    IdempotencyKeys.of("jobs", idempotencyKey));
+            UUID tenantId = caller.tenantId();
+            Submitted<JobEntity> submitted = jobs.submit(tenantId, mapper.spec(jobSpec),
+                    IdempotencyKeys.of(tenantId, "jobs", idempotencyKey));
             JobEntity job = submitted.resource();
             return Replays.mark(ResponseEntity.status(HttpStatus.ACCEPTED), submitted)
                     .location(URI.create("/v1/jobs/" + job.getId())).body(mapper.job(job));
@@ -46,7 +50,7 @@ class JobsController implements JobsApi {
 
     @Override
     public ResponseEntity<JobPage> listJobs(JobStatus status, UUID modelId, Integer limit, String cursor) {
-        KeysetPage<JobEntity> page = jobs.list(status == null ? null
+        KeysetPage<JobEntity> page = jobs.list(caller.tenantId(), status == null ? null
                 : io.condenser.job.JobStatus.valueOf(status.getValue()), modelId, limit, cursor);
         return ResponseEntity.ok(new JobPage().items(mapper.jobs(page.items()))
                 .nextCursor(page.nextCursor()));
@@ -54,11 +58,11 @@ class JobsController implements JobsApi {
 
     @Override
     public ResponseEntity<Job> getJob(UUID jobId) {
-        return ResponseEntity.ok(mapper.job(jobs.get(jobId)));
+        return ResponseEntity.ok(mapper.job(jobs.get(caller.tenantId(), jobId)));
     }
 
     @Override
     public ResponseEntity<Job> cancelJob(UUID jobId) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(mapper.job(jobs.cancel(jobId)));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(mapper.job(jobs.cancel(caller.tenantId(), jobId)));
     }
 }

@@ -5,6 +5,7 @@ import io.condenser.api.generated.dto.Model;
 import io.condenser.api.generated.dto.ModelPage;
 import io.condenser.model.ModelEntity;
 import io.condenser.model.ModelService;
+import io.condenser.security.CurrentCaller;
 import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetPage;
 import io.condenser.support.Submitted;
@@ -26,18 +27,21 @@ class ModelsController implements ModelsApi {
     private final ModelService models;
     private final ArtifactDownload download;
     private final ApiMapper mapper;
+    private final CurrentCaller caller;
 
-    ModelsController(ModelService models, ArtifactDownload download, ApiMapper mapper) {
+    ModelsController(ModelService models, ArtifactDownload download, ApiMapper mapper, CurrentCaller caller) {
         this.models = models;
         this.download = download;
         this.mapper = mapper;
+        this.caller = caller;
     }
 
     @Override
     public ResponseEntity<Model> uploadModel(MultipartFile file, String idempotencyKey, String name) {
         try (InputStream content = file.getInputStream()) {
-            Submitted<ModelEntity> uploaded = models.upload(name, file.getOriginalFilename(), content,
-                    IdempotencyKeys.of("models", idempotencyKey));
+            UUID tenantId = caller.tenantId();
+            Submitted<ModelEntity> uploaded = models.upload(tenantId, name, file.getOriginalFilename(), content,
+                    IdempotencyKeys.of(tenantId, "models", idempotencyKey));
             ModelEntity model = uploaded.resource();
             return Replays.mark(ResponseEntity.created(URI.create("/v1/models/" + model.getId())), uploaded)
                     .body(mapper.model(model));
@@ -48,25 +52,25 @@ class ModelsController implements ModelsApi {
 
     @Override
     public ResponseEntity<ModelPage> listModels(Integer limit, String cursor) {
-        KeysetPage<ModelEntity> page = models.list(limit, cursor);
+        KeysetPage<ModelEntity> page = models.list(caller.tenantId(), limit, cursor);
         return ResponseEntity.ok(new ModelPage().items(page.items().stream().map(mapper::model).toList())
                 .nextCursor(page.nextCursor()));
     }
 
     @Override
     public ResponseEntity<Model> getModel(UUID modelId) {
-        return ResponseEntity.ok(mapper.model(models.get(modelId)));
+        return ResponseEntity.ok(mapper.model(models.get(caller.tenantId(), modelId)));
     }
 
     @Override
     public ResponseEntity<Void> deleteModel(UUID modelId) {
-        models.delete(modelId);
+        models.delete(caller.tenantId(), modelId);
         return ResponseEntity.noContent().build();
     }
 
     @Override
     public ResponseEntity<Resource> downloadModel(UUID modelId, String ifNoneMatch) {
-        ModelEntity model = models.get(modelId);
+        ModelEntity model = models.get(caller.tenantId(), modelId);
         // A model uploaded with external data downloads as the zip it came in: model file and data files together.
         boolean archive = model.getArchiveKey() != null;
         return download.respond("model", modelId, archive ? model.getArchiveKey() : model.getStorageKey(),

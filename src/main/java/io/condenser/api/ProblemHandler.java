@@ -46,7 +46,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<Object> handleProblem(ProblemException e, WebRequest request) {
-        return problem(e.type(), e.getMessage(), e.errors(), request);
+        HttpHeaders headers = new HttpHeaders();
+        e.headers().forEach(headers::set);
+        return problem(e.type(), e.getMessage(), e.errors(), headers, request);
     }
 
     @ExceptionHandler(ArtifactTooLargeException.class)
@@ -154,6 +156,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private ResponseEntity<Object> problem(ProblemType type, String detail, List<FieldProblem> errors,
                                            WebRequest request) {
+        return problem(type, detail, errors, new HttpHeaders(), request);
+    }
+
+    private ResponseEntity<Object> problem(ProblemType type, String detail, List<FieldProblem> errors,
+                                           HttpHeaders headers, WebRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(type.status()), detail);
         problem.setType(type.uri());
         problem.setTitle(type.title());
@@ -161,7 +168,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("errors", errors.stream()
                     .map(f -> Map.of("field", f.field(), "message", f.message())).toList());
         }
-        return super.handleExceptionInternal(new RuntimeException(detail), problem, new HttpHeaders(),
+        return super.handleExceptionInternal(new RuntimeException(detail), problem, headers,
                 HttpStatus.valueOf(type.status()), request);
     }
 

@@ -16,6 +16,9 @@ import org.hibernate.annotations.ColumnTransformer;
 @Table(name = "datasets")
 public class DatasetEntity extends AssignedIdEntity {
 
+    @Column(name = "tenant_id", nullable = false, updatable = false)
+    private UUID tenantId;
+
     @Column(nullable = false)
     private String name;
 
@@ -42,9 +45,10 @@ public class DatasetEntity extends AssignedIdEntity {
     protected DatasetEntity() {
     }
 
-    public DatasetEntity(UUID id, String name, NumpyDataset.Format format, String storageKey, long sizeBytes,
-                         String sha256, String inspection, Instant createdAt) {
+    public DatasetEntity(UUID id, UUID tenantId, String name, NumpyDataset.Format format, String storageKey,
+                         long sizeBytes, String sha256, String inspection, Instant createdAt) {
         super(id);
+        this.tenantId = tenantId;
         this.name = name;
         this.format = format;
         this.storageKey = storageKey;
@@ -52,6 +56,10 @@ public class DatasetEntity extends AssignedIdEntity {
         this.sha256 = sha256;
         this.inspection = inspection;
         this.createdAt = createdAt;
+    }
+
+    public UUID getTenantId() {
+        return tenantId;
     }
 
     public String getName() {

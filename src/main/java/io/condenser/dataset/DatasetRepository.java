@@ -16,18 +16,22 @@ public interface DatasetRepository extends JpaRepository<DatasetEntity, UUID>, K
 
     /** Locks the row so that no job can be queued on the dataset while it is being deleted. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("select d from DatasetEntity d where d.id = :id")
-    Optional<DatasetEntity> findForUpdate(@Param("id") UUID id);
+    @Query("select d from DatasetEntity d where d.id = :id and d.tenantId = :tenantId")
+    Optional<DatasetEntity> findForUpdate(@Param("tenantId") UUID tenantId, @Param("id") UUID id);
+
+    Optional<DatasetEntity> findByIdAndTenantId(UUID id, UUID tenantId);
 
     @Override
-    @Query("select d from DatasetEntity d order by d.createdAt desc, d.id desc")
-    List<DatasetEntity> newestFirst(Limit limit);
+    @Query("select d from DatasetEntity d where d.tenantId = :tenantId order by d.createdAt desc, d.id desc")
+    List<DatasetEntity> newestFirst(@Param("tenantId") UUID tenantId, Limit limit);
 
     /** The page after a keyset cursor (created_at, id), newest first. */
     @Override
     @Query("""
             select d from DatasetEntity d
-            where d.createdAt < :createdAt or (d.createdAt = :createdAt and d.id < :id)
+            where d.tenantId = :tenantId
+              and (d.createdAt < :createdAt or (d.createdAt = :createdAt and d.id < :id))
             order by d.createdAt desc, d.id desc""")
-    List<DatasetEntity> newestFirstAfter(@Param("createdAt") Instant createdAt, @Param("id") UUID id, Limit limit);
+    List<DatasetEntity> newestFirstAfter(@Param("tenantId") UUID tenantId, @Param("createdAt") Instant createdAt,
+                                         @Param("id") UUID id, Limit limit);
 }

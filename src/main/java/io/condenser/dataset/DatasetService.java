@@ -8,6 +8,7 @@ import io.condenser.engine.data.NumpyDataset;
 import io.condenser.engine.data.UnrecognizedDatasetFormatException;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import io.condenser.security.TenantQuotas;
 import io.condenser.storage.ArtifactCleanup;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.storage.StoredArtifact;
@@ -46,13 +47,15 @@ public class DatasetService {
     private final long maxDataBytes;
     private final DistributionSummary uploadBytes;
     private final IdempotencyKeys idempotencyKeys;
+    private final TenantQuotas quotas;
 
     public DatasetService(DatasetRepository datasets, DatasetUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
                           TransactionTemplate transactions, JsonMapper json,
                           @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes,
                           @Value("${condenser.datasets.max-data-bytes}") DataSize maxDataBytes,
-                          MeterRegistry registry, IdempotencyKeys idempotencyKeys) {
+                          MeterRegistry registry, IdempotencyKeys idempotencyKeys, TenantQuotas quotas) {
         this.idempotencyKeys = idempotencyKeys;
+        this.quotas = quotas;
         this.uploadBytes = UploadMetrics.bytes(registry, "dataset");
         this.datasets = datasets;
         this.usage = usage;
@@ -66,23 +69,26 @@ public class DatasetService {
 
     /**
      * Streams an upload into the store, then reads all of it once: structure, dtypes, shapes, finite samples, labels.
-     * A refused upload leaves no row and no file.
+     * An upload beyond the tenant's storage quota is refused too. A refused upload leaves no row and no file.
      */
-    public Submitted<DatasetEntity> upload(String name, String fileName, InputStream content,
+    public Submitted<DatasetEntity> upload(UUID tenantId, String name, String fileName, InputStream content,
                                            IdempotencyKeys.Key key) throws IOException {
         UUID id = UUID.randomUUID();
-        StoredArtifact stored = store.write("datasets/" + id + "/data", content, maxUploadBytes);
+        StoredArtifact stored = quotas.writeWithinStorage(tenantId, maxUploadBytes, key != null,
+                maxBytes -> store.write("datasets/" + id + "/data", content, maxBytes));
         try {
             String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(),
                     DisplayNames.of(name, fileName, "dataset"));
-            return idempotencyKeys.createOnce(key, fingerprint, datasets::findById,
+            return idempotencyKeys.createOnce(key, fingerprint, earlier -> findById(tenantId, earlier),
                     () -> cleanup.deleteQuietly(stored.key()), () -> {
                         DatasetInspection inspection = inspectStored(stored.key());
-                        DatasetEntity dataset = new DatasetEntity(id, DisplayNames.of(name, fileName, "dataset"),
+                        DatasetEntity dataset = new DatasetEntity(id, tenantId,
+                                DisplayNames.of(name, fileName, "dataset"),
                                 inspection.format(), stored.key(), stored.sizeBytes(), stored.sha256(),
                                 json.writeValueAsString(DatasetSummary.of(inspection)),
                                 Instant.now().truncatedTo(ChronoUnit.MICROS));
                         DatasetEntity saved = transactions.execute(status -> {
+                            quotas.reserveStorage(tenantId, stored.sizeBytes());
                             idempotencyKeys.remember(key, fingerprint, id);
                             return datasets.save(dataset);
                         });
@@ -96,26 +102,29 @@ public class DatasetService {
         }
     }
 
-    public Optional<DatasetEntity> findById(UUID id) {
-        return datasets.findById(id);
+    /** The tenant's dataset; another tenant's is not found, as if it did not exist. */
+    public Optional<DatasetEntity> findById(UUID tenantId, UUID id) {
+        return datasets.findByIdAndTenantId(id, tenantId);
     }
 
-    public DatasetEntity get(UUID id) {
-        return datasets.findById(id).orElseThrow(() -> ProblemException.notFound("dataset", id));
+    /** @throws ProblemException NOT_FOUND, for another tenant's dataset too */
+    public DatasetEntity get(UUID tenantId, UUID id) {
+        return findById(tenantId, id).orElseThrow(() -> ProblemException.notFound("dataset", id));
     }
 
     public DatasetSummary summary(DatasetEntity dataset) {
         return json.readValue(dataset.getInspection(), DatasetSummary.class);
     }
 
-    public KeysetPage<DatasetEntity> list(int limit, String cursor) {
-        return KeysetPage.fetch(datasets, limit, cursor, d -> new KeysetCursor(d.getCreatedAt(), d.getId()));
+    public KeysetPage<DatasetEntity> list(UUID tenantId, int limit, String cursor) {
+        return KeysetPage.fetch(datasets, tenantId, limit, cursor,
+                d -> new KeysetCursor(d.getCreatedAt(), d.getId()));
     }
 
     /** Deletes the row, then the file once the deletion committed. Refused while a queued or running job reads it. */
-    public void delete(UUID id) {
+    public void delete(UUID tenantId, UUID id) {
         transactions.executeWithoutResult(status -> {
-            DatasetEntity dataset = datasets.findForUpdate(id)
+            DatasetEntity dataset = datasets.findForUpdate(tenantId, id)
                     .orElseThrow(() -> ProblemException.notFound("dataset", id));
             if (usage.hasActiveJobs(id)) {
                 throw new ProblemException(ProblemType.DATASET_IN_USE,

@@ -30,20 +30,20 @@ public final class JobDatasets implements AutoCloseable {
     }
 
     /**
-     * Opens every dataset the job names.
+     * Opens every dataset the job names, each of which must be the tenant's (another tenant's is not found).
      *
      * @param missing the problem type for a dataset that does not exist (the spec's fault before queueing, the job's
      *                failure after)
      */
-    static JobDatasets open(PlannedJob job, DatasetService datasets, ArtifactStore store, ProblemType missing)
-            throws IOException {
+    static JobDatasets open(UUID tenantId, PlannedJob job, DatasetService datasets, ArtifactStore store,
+                            ProblemType missing) throws IOException {
         Map<UUID, Opened> opened = new HashMap<>();
         JobDatasets result = new JobDatasets(opened);
         try {
             List<FieldProblem> problems = new ArrayList<>();
             for (Map.Entry<String, UUID> named : job.datasets().entrySet()) {
                 UUID id = named.getValue();
-                DatasetEntity entity = datasets.findById(id).orElse(null);
+                DatasetEntity entity = datasets.findById(tenantId, id).orElse(null);
                 if (entity == null) {
                     problems.add(new FieldProblem(named.getKey(), "no dataset with id " + id));
                 } else if (!opened.containsKey(id)) {

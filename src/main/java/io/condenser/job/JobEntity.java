@@ -18,6 +18,9 @@ import org.hibernate.annotations.ColumnTransformer;
 @Table(name = "jobs")
 public class JobEntity extends AssignedIdEntity {
 
+    @Column(name = "tenant_id", nullable = false, updatable = false)
+    private UUID tenantId;
+
     @Column(name = "model_id")
     private UUID modelId;
 
@@ -76,8 +79,10 @@ public class JobEntity extends AssignedIdEntity {
     }
 
     /** A new queued job. */
-    public JobEntity(UUID id, UUID modelId, Device device, String spec, int maxAttempts, Instant createdAt) {
+    public JobEntity(UUID id, UUID tenantId, UUID modelId, Device device, String spec, int maxAttempts,
+                     Instant createdAt) {
         super(id);
+        this.tenantId = tenantId;
         this.modelId = modelId;
         this.status = JobStatus.QUEUED;
         this.device = device.wireName();
@@ -85,6 +90,10 @@ public class JobEntity extends AssignedIdEntity {
         this.maxAttempts = maxAttempts;
         this.createdAt = createdAt;
         this.updatedAt = createdAt;
+    }
+
+    public UUID getTenantId() {
+        return tenantId;
     }
 
     public UUID getModelId() {

@@ -1,5 +1,6 @@
 package io.condenser.job;
 
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
@@ -8,6 +9,8 @@ import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
 public interface JobRepository extends JpaRepository<JobEntity, UUID>, JpaSpecificationExecutor<JobEntity> {
+
+    Optional<JobEntity> findByIdAndTenantId(UUID id, UUID tenantId);
 
     @Query("""
             select count(j) > 0 from JobEntity j

@@ -129,9 +129,11 @@ public class JobRunner {
         if (job.getModelId() == null) {
             throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the job's model was deleted");
         }
-        ModelEntity source = models.get(job.getModelId());
+        // Workers serve every tenant; what a job reads and produces is its tenant's.
+        ModelEntity source = models.get(job.getTenantId(), job.getModelId());
         try (ArtifactStore.LocalCopy original = store.localCopy(source.getStorageKey());
-             JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.COMPRESSION_FAILED)) {
+             JobDatasets opened = JobDatasets.open(job.getTenantId(), plan, datasets, store,
+                     ProblemType.COMPRESSION_FAILED)) {
             ModelProto model = models.readModel(source, original.path());
             planner.checkApplicable(plan, model, opened);
             StepContext context = new StepContext(opened, runtime);
@@ -170,8 +172,8 @@ public class JobRunner {
                     .collect(Collectors.joining(" · "));
             transactions.executeWithoutResult(status -> {
                 try {
-                    ModelEntity result = models.registerResult(resultFile, resultName, source.getId(), claim.id(),
-                            inspection);
+                    ModelEntity result = models.registerResult(job.getTenantId(), resultFile, resultName,
+                            source.getId(), claim.id(), inspection);
                     metrics.saveAll(new JobMetricsWriter(claim.id()).comparison(comparison).steps(steps)
                             .wallTime((System.nanoTime() - start) / 1e6).rows());
                     if (!queue.succeed(claim, result.getId())) {

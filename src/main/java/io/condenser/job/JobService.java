@@ -6,6 +6,7 @@ import io.condenser.model.ModelService;
 import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import io.condenser.security.TenantQuotas;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.support.IdempotencyKeys;
 import io.condenser.support.KeysetCursor;
@@ -44,12 +45,15 @@ public class JobService {
     private final JsonMapper json;
     private final int maxAttempts;
     private final IdempotencyKeys idempotencyKeys;
+    private final TenantQuotas quotas;
 
     public JobService(JobRepository jobs, JobMetricRepository metrics, JobQueue queue, JobPlanner planner,
                       ModelService models, DatasetService datasets, ArtifactStore store,
                       TransactionTemplate transactions, JsonMapper json,
-                      @Value("${condenser.worker.max-attempts}") int maxAttempts, IdempotencyKeys idempotencyKeys) {
+                      @Value("${condenser.worker.max-attempts}") int maxAttempts, IdempotencyKeys idempotencyKeys,
+                      TenantQuotas quotas) {
         this.idempotencyKeys = idempotencyKeys;
+        this.quotas = quotas;
         this.jobs = jobs;
         this.metrics = metrics;
         this.queue = queue;
@@ -63,15 +67,17 @@ public class JobService {
     }
 
     /**
-     * Checks the spec, then checks it against the model and its datasets, then queues the job and announces it to the
-     * workers. Nothing is written unless every check passed.
+     * Checks the spec, then checks it against the model and its datasets, which must be the tenant's (another
+     * tenant's are answered like ids that do not exist), then queues the job, if the tenant's concurrent-jobs quota
+     * allows, and announces it to the workers. Nothing is written unless every check passed.
      */
-    public Submitted<JobEntity> submit(JobSpecDocument spec, IdempotencyKeys.Key key) throws IOException {
+    public Submitted<JobEntity> submit(UUID tenantId, JobSpecDocument spec, IdempotencyKeys.Key key)
+            throws IOException {
         PlannedJob plan = planner.plan(spec);
         String fingerprint = IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()));
         try {
-            return idempotencyKeys.createOnce(key, fingerprint, jobs::findById, () -> { },
-                    () -> queue(plan, spec, key, fingerprint));
+            return idempotencyKeys.createOnce(key, fingerprint, earlier -> jobs.findByIdAndTenantId(earlier, tenantId),
+                    () -> { }, () -> queue(tenantId, plan, spec, key, fingerprint));
         } catch (DataIntegrityViolationException e) {
             // The model or a dataset was deleted between the checks and the insert (its foreign key refused the row).
             throw new ProblemException(ProblemType.INVALID_JOB_SPEC, "the model or a dataset of the job was deleted"
@@ -79,16 +85,17 @@ public class JobService {
         }
     }
 
-    private JobEntity queue(PlannedJob plan, JobSpecDocument spec, IdempotencyKeys.Key key, String fingerprint)
-            throws IOException {
-        ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
+    private JobEntity queue(UUID tenantId, PlannedJob plan, JobSpecDocument spec, IdempotencyKeys.Key key,
+                            String fingerprint) throws IOException {
+        ModelEntity model = models.findById(tenantId, spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
         try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
-             JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
+             JobDatasets opened = JobDatasets.open(tenantId, plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
             planner.checkApplicable(plan, models.readModel(model, copy.path()), opened);
         }
-        JobEntity job = new JobEntity(UUID.randomUUID(), model.getId(), plan.device(),
+        JobEntity job = new JobEntity(UUID.randomUUID(), tenantId, model.getId(), plan.device(),
                 json.writeValueAsString(plan.normalized()), maxAttempts, Instant.now().truncatedTo(ChronoUnit.MICROS));
         return transactions.execute(status -> {
+            quotas.reserveJobSlot(tenantId);
             JobEntity saved = jobs.saveAndFlush(job);
             plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
             idempotencyKeys.remember(key, fingerprint, saved.getId());
@@ -97,8 +104,9 @@ public class JobService {
         });
     }
 
-    public JobEntity get(UUID id) {
-        return jobs.findById(id).orElseThrow(() -> ProblemException.notFound("job", id));
+    /** @throws ProblemException NOT_FOUND, for another tenant's job too */
+    public JobEntity get(UUID tenantId, UUID id) {
+        return jobs.findByIdAndTenantId(id, tenantId).orElseThrow(() -> ProblemException.notFound("job", id));
     }
 
     /** The metric rows of each of the given jobs, read in one query. */
@@ -115,10 +123,11 @@ public class JobService {
         return job.getError() == null ? null : json.readValue(job.getError(), JobError.class);
     }
 
-    public KeysetPage<JobEntity> list(JobStatus status, UUID modelId, int limit, String cursor) {
+    public KeysetPage<JobEntity> list(UUID tenantId, JobStatus status, UUID modelId, int limit, String cursor) {
         KeysetCursor after = cursor == null || cursor.isBlank() ? null : KeysetCursor.decode(cursor);
         Specification<JobEntity> filter = (root, query, cb) -> {
             List<Predicate> predicates = new ArrayList<>();
+            predicates.add(cb.equal(root.get("tenantId"), tenantId));
             if (status != null) {
                 predicates.add(cb.equal(root.get("status"), status));
             }
@@ -138,10 +147,10 @@ public class JobService {
     }
 
     /** Cancels a queued job, or asks the worker of a running one to stop. Repeating a pending request is harmless. */
-    public JobEntity cancel(UUID id) {
-        get(id);
+    public JobEntity cancel(UUID tenantId, UUID id) {
+        get(tenantId, id);
         boolean requested = queue.requestCancel(id).isPresent();
-        JobEntity job = get(id);
+        JobEntity job = get(tenantId, id);
         if (!requested && job.getStatus().isTerminal()) {
             throw new ProblemException(ProblemType.JOB_FINISHED, "job " + id + " already finished with status "
                     + job.getStatus());

@@ -18,6 +18,9 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "models")
 public class ModelEntity extends AssignedIdEntity {
 
+    @Column(name = "tenant_id", nullable = false, updatable = false)
+    private UUID tenantId;
+
     @Column(nullable = false)
     private String name;
 
@@ -59,9 +62,10 @@ public class ModelEntity extends AssignedIdEntity {
     protected ModelEntity() {
     }
 
-    public ModelEntity(UUID id, String name, ModelFormat format, String storageKey, long sizeBytes, String sha256,
-                       String inspection, UUID parentModelId, UUID sourceJobId, Instant createdAt) {
+    public ModelEntity(UUID id, UUID tenantId, String name, ModelFormat format, String storageKey, long sizeBytes,
+                       String sha256, String inspection, UUID parentModelId, UUID sourceJobId, Instant createdAt) {
         super(id);
+        this.tenantId = tenantId;
         this.name = name;
         this.format = format;
         this.storageKey = storageKey;
@@ -85,6 +89,10 @@ public class ModelEntity extends AssignedIdEntity {
 
     public List<String> getDataFiles() {
         return List.of(dataFiles);
+    }
+
+    public UUID getTenantId() {
+        return tenantId;
     }
 
     public String getName() {

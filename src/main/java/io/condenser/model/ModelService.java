@@ -7,6 +7,7 @@ import io.condenser.engine.onnx.ModelValidator;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import io.condenser.security.TenantQuotas;
 import io.condenser.storage.ArtifactCleanup;
 import io.condenser.storage.ArtifactStore;
 import io.condenser.storage.StoredArtifact;
@@ -50,12 +51,14 @@ public class ModelService {
     private final long maxUploadBytes;
     private final DistributionSummary uploadBytes;
     private final IdempotencyKeys idempotencyKeys;
+    private final TenantQuotas quotas;
 
     public ModelService(ModelRepository models, ModelUsage usage, ArtifactStore store, ArtifactCleanup cleanup,
                         TransactionTemplate transactions, JsonMapper json,
                         @Value("${condenser.upload.max-bytes}") DataSize maxUploadBytes, MeterRegistry registry,
-                        IdempotencyKeys idempotencyKeys) {
+                        IdempotencyKeys idempotencyKeys, TenantQuotas quotas) {
         this.idempotencyKeys = idempotencyKeys;
+        this.quotas = quotas;
         this.uploadBytes = UploadMetrics.bytes(registry, "model");
         this.models = models;
         this.usage = usage;
@@ -69,22 +72,25 @@ public class ModelService {
     /**
      * Streams an upload into the store, then inspects it: a plain .onnx, or a zip of one and its external data files
      * (unpacked and checked entry by entry; the zip is kept as what a download returns). Anything that is not a valid
-     * ONNX model is refused: a refused upload leaves no row and no file.
+     * ONNX model is refused, and so is an upload beyond the tenant's storage quota: a refused upload leaves no row and
+     * no file.
      */
-    public Submitted<ModelEntity> upload(String name, String fileName, InputStream content,
+    public Submitted<ModelEntity> upload(UUID tenantId, String name, String fileName, InputStream content,
                                          IdempotencyKeys.Key key) throws IOException {
         UUID id = UUID.randomUUID();
         // Outside the model's folder, so that no file of an archive can take its name.
-        StoredArtifact stored = store.write("uploads/" + id, content, maxUploadBytes);
+        StoredArtifact stored = quotas.writeWithinStorage(tenantId, maxUploadBytes, key != null,
+                maxBytes -> store.write("uploads/" + id, content, maxBytes));
         List<String> written = new ArrayList<>(List.of(stored.key()));
         try {
             String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(), DisplayNames.of(name, fileName, "model"));
-            return idempotencyKeys.createOnce(key, fingerprint, models::findById,
+            return idempotencyKeys.createOnce(key, fingerprint, earlier -> findById(tenantId, earlier),
                     () -> written.forEach(cleanup::deleteQuietly), () -> {
                         ModelEntity model = isArchive(stored.key())
-                                ? storeArchive(id, name, fileName, stored, written)
-                                : storePlain(id, name, fileName, stored, written);
+                                ? storeArchive(id, tenantId, name, fileName, stored, written)
+                                : storePlain(id, tenantId, name, fileName, stored, written);
                         ModelEntity saved = transactions.execute(status -> {
+                            quotas.reserveStorage(tenantId, stored.sizeBytes());
                             idempotencyKeys.remember(key, fingerprint, id);
                             return models.save(model);
                         });
@@ -99,16 +105,16 @@ public class ModelService {
     }
 
     /** Checks a plain .onnx upload, then moves it to its key. */
-    private ModelEntity storePlain(UUID id, String name, String fileName, StoredArtifact stored,
+    private ModelEntity storePlain(UUID id, UUID tenantId, String name, String fileName, StoredArtifact stored,
                                    List<String> written) throws IOException {
         InspectionSummary inspection = inspectSelfContained(stored.key());
         store.move(stored.key(), storageKey(id));
         written.set(0, storageKey(id));
-        return newModel(id, name, fileName, stored, inspection);
+        return newModel(id, tenantId, name, fileName, stored, inspection);
     }
 
     /** Unpacks the archive, checks the model with its data, then stores the files next to each other. */
-    private ModelEntity storeArchive(UUID id, String name, String fileName, StoredArtifact stored,
+    private ModelEntity storeArchive(UUID id, UUID tenantId, String name, String fileName, StoredArtifact stored,
                                      List<String> written) throws IOException {
         Path directory = Files.createTempDirectory("condenser-archive-");
         try (ArtifactStore.LocalCopy archive = store.localCopy(stored.key())) {
@@ -135,9 +141,9 @@ public class ModelService {
             String archiveKey = folder(id) + "archive";
             store.move(stored.key(), archiveKey);
             written.set(0, archiveKey);
-            ModelEntity model = new ModelEntity(id, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX,
-                    modelKey, stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null,
-                    now());
+            ModelEntity model = new ModelEntity(id, tenantId, DisplayNames.of(name, fileName, "model"),
+                    ModelFormat.ONNX, modelKey, stored.sizeBytes(), stored.sha256(),
+                    json.writeValueAsString(inspection), null, null, now());
             model.storedAsArchive(archiveKey, dataFiles);
             return model;
         } finally {
@@ -145,47 +151,52 @@ public class ModelService {
         }
     }
 
-    private ModelEntity newModel(UUID id, String name, String fileName, StoredArtifact stored,
+    private ModelEntity newModel(UUID id, UUID tenantId, String name, String fileName, StoredArtifact stored,
                                  InspectionSummary inspection) {
-        return new ModelEntity(id, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX, storageKey(id),
-                stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null, now());
+        return new ModelEntity(id, tenantId, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX,
+                storageKey(id), stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null,
+                now());
     }
 
     /**
-     * Registers a model a job produced from a local file, in the caller's transaction. The file is copied into the
-     * store first; if the transaction does not commit, the copy is removed.
+     * Registers a model a job produced from a local file, in the caller's transaction, as the job tenant's. The file is
+     * copied into the store first; if the transaction does not commit, the copy is removed. Results count towards the
+     * tenant's stored bytes but are not refused for them: the job already did the work.
      */
-    public ModelEntity registerResult(Path file, String name, UUID parentModelId, UUID sourceJobId,
+    public ModelEntity registerResult(UUID tenantId, Path file, String name, UUID parentModelId, UUID sourceJobId,
                                       InspectionSummary inspection) throws IOException {
         UUID id = UUID.randomUUID();
         StoredArtifact stored = store.writeFile(storageKey(id), file);
-        ModelEntity model = new ModelEntity(id, name, ModelFormat.ONNX, stored.key(), stored.sizeBytes(),
+        ModelEntity model = new ModelEntity(id, tenantId, name, ModelFormat.ONNX, stored.key(), stored.sizeBytes(),
                 stored.sha256(), json.writeValueAsString(inspection), parentModelId, sourceJobId, now());
         cleanup.deleteUnlessCommitted(stored.key());
         // Flushed now: the caller's next statements (plain SQL) refer to this row by foreign key.
         return models.saveAndFlush(model);
     }
 
-    public Optional<ModelEntity> findById(UUID id) {
-        return models.findById(id);
+    /** The tenant's model; another tenant's is not found, as if it did not exist. */
+    public Optional<ModelEntity> findById(UUID tenantId, UUID id) {
+        return models.findByIdAndTenantId(id, tenantId);
     }
 
-    public ModelEntity get(UUID id) {
-        return models.findById(id).orElseThrow(() -> ProblemException.notFound("model", id));
+    /** @throws ProblemException NOT_FOUND, for another tenant's model too */
+    public ModelEntity get(UUID tenantId, UUID id) {
+        return findById(tenantId, id).orElseThrow(() -> ProblemException.notFound("model", id));
     }
 
     public InspectionSummary inspection(ModelEntity model) {
         return json.readValue(model.getInspection(), InspectionSummary.class);
     }
 
-    public KeysetPage<ModelEntity> list(int limit, String cursor) {
-        return KeysetPage.fetch(models, limit, cursor, m -> new KeysetCursor(m.getCreatedAt(), m.getId()));
+    public KeysetPage<ModelEntity> list(UUID tenantId, int limit, String cursor) {
+        return KeysetPage.fetch(models, tenantId, limit, cursor, m -> new KeysetCursor(m.getCreatedAt(), m.getId()));
     }
 
     /** Deletes the row, then the file once the deletion committed. Refused while a queued or running job uses it. */
-    public void delete(UUID id) {
+    public void delete(UUID tenantId, UUID id) {
         transactions.executeWithoutResult(status -> {
-            ModelEntity model = models.findForUpdate(id).orElseThrow(() -> ProblemException.notFound("model", id));
+            ModelEntity model = models.findForUpdate(tenantId, id)
+                    .orElseThrow(() -> ProblemException.notFound("model", id));
             if (usage.hasActiveJobs(id)) {
                 throw new ProblemException(ProblemType.MODEL_IN_USE,
                         "model " + id + " is used by a queued or running job; cancel the job or wait for it");

@@ -6,7 +6,10 @@ import java.net.URI;
 public enum ProblemType {
     INVALID_REQUEST(400, "invalid-request", "The request is not valid"),
     INVALID_JOB_SPEC(400, "invalid-job-spec", "The job spec is not valid"),
+    UNAUTHORIZED(401, "unauthorized", "A valid API key is required"),
+    INSUFFICIENT_SCOPE(403, "insufficient-scope", "The API key lacks the scope this request needs"),
     NOT_FOUND(404, "not-found", "No such resource"),
+    TENANT_NAME_TAKEN(409, "tenant-name-taken", "A tenant with this name exists"),
     MODEL_IN_USE(409, "model-in-use", "The model is used by a queued or running job"),
     DATASET_IN_USE(409, "dataset-in-use", "The dataset is read by a queued or running job"),
     JOB_FINISHED(409, "job-finished", "The job has already finished"),
@@ -17,6 +20,8 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used for a different request"),
     INVALID_DATASET(422, "invalid-dataset", "The file is not a valid dataset"),
     METHOD_NOT_APPLICABLE(422, "method-not-applicable", "The method cannot be applied to this model"),
+    QUOTA_EXCEEDED(429, "quota-exceeded", "The tenant's quota does not allow this request"),
+    RATE_LIMITED(429, "rate-limited", "Too many requests"),
     /** A job's engine work failed on the model (reported in the job, not as an HTTP response). */
     COMPRESSION_FAILED(422, "compression-failed", "The compression failed"),
     /** A job's worker stopped heartbeating too many times. */

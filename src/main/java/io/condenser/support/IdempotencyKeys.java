@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Idempotency keys of creating requests (the {@code Idempotency-Key} header): a pipeline that retries a request after
  * a timeout gets the resource its first attempt created instead of a second one. A key is remembered with a
- * fingerprint of its request; the same key with another request is refused.
+ * fingerprint of its request; the same key with another request is refused. Keys are the tenant's own: two tenants
+ * using the same key make two requests.
  */
 @Component
 public class IdempotencyKeys {
@@ -34,15 +35,15 @@ public class IdempotencyKeys {
         this.jdbc = jdbc;
     }
 
-    /** A key as a request gave it; null when the request gave none. */
-    public record Key(String scope, String value) {
+    /** A key as a tenant's request gave it; null when the request gave none. */
+    public record Key(UUID tenantId, String scope, String value) {
     }
 
     /**
      * @return the key, or null when the header was absent
      * @throws ProblemException INVALID_REQUEST when the value is not 1 to 255 visible ASCII characters
      */
-    public static Key of(String scope, String header) {
+    public static Key of(UUID tenantId, String scope, String header) {
         if (header == null) {
             return null;
         }
@@ -50,7 +51,7 @@ public class IdempotencyKeys {
             throw new ProblemException(ProblemType.INVALID_REQUEST, HEADER + " must be 1 to 255 visible ASCII"
                     + " characters", List.of(new FieldProblem(HEADER, "1 to 255 visible ASCII characters")));
         }
-        return new Key(scope, header);
+        return new Key(tenantId, scope, header);
     }
 
     /**
@@ -65,8 +66,8 @@ public class IdempotencyKeys {
         record Row(String fingerprint, UUID resourceId) {
         }
         Optional<Row> row = jdbc.sql("SELECT fingerprint, resource_id FROM idempotency_keys"
-                        + " WHERE scope = ? AND key = ?")
-                .params(key.scope(), key.value()).query(Row.class).optional();
+                        + " WHERE tenant_id = ? AND scope = ? AND key = ?")
+                .params(key.tenantId(), key.scope(), key.value()).query(Row.class).optional();
         if (row.isPresent() && !row.get().fingerprint().equals(fingerprint)) {
             throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, HEADER + " '" + key.value()
                     + "' was used for a different request; use a new key for a new request");
@@ -124,9 +125,9 @@ public class IdempotencyKeys {
         if (key == null) {
             return;
         }
-        jdbc.sql("INSERT INTO idempotency_keys (scope, key, fingerprint, resource_id, created_at)"
-                        + " VALUES (?, ?, ?, ?, now())")
-                .params(key.scope(), key.value(), fingerprint, resourceId).update();
+        jdbc.sql("INSERT INTO idempotency_keys (tenant_id, scope, key, fingerprint, resource_id, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, now())")
+                .params(key.tenantId(), key.scope(), key.value(), fingerprint, resourceId).update();
     }
 
     /** A fingerprint of a request: the SHA-256 of its parts, which say what the request asks for. */
@@ -146,8 +147,8 @@ public class IdempotencyKeys {
     /** Forgets a key whose resource is gone, so that the key can create it again. */
     public void forget(Key key) {
         if (key != null) {
-            jdbc.sql("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?").params(key.scope(), key.value())
-                    .update();
+            jdbc.sql("DELETE FROM idempotency_keys WHERE tenant_id = ? AND scope = ? AND key = ?")
+                    .params(key.tenantId(), key.scope(), key.value()).update();
         }
     }
 }

@@ -13,27 +13,30 @@ public record KeysetPage<T>(List<T> items, String nextCursor) {
         items = List.copyOf(items);
     }
 
-    /** Queries of a newest-first listing (repositories declare them): the first page, and the page after a cursor. */
+    /**
+     * Queries of a tenant's newest-first listing (repositories declare them): the first page, and the page after a
+     * cursor.
+     */
     public interface Queries<T> {
-        List<T> newestFirst(Limit limit);
+        List<T> newestFirst(UUID tenantId, Limit limit);
 
-        List<T> newestFirstAfter(Instant createdAt, UUID id, Limit limit);
+        List<T> newestFirstAfter(UUID tenantId, Instant createdAt, UUID id, Limit limit);
     }
 
     /**
-     * Reads the page at {@code cursor} (the first page when it is absent).
+     * Reads the page of the tenant's items at {@code cursor} (the first page when it is absent).
      *
      * @param position the cursor position of an item
      */
-    public static <T> KeysetPage<T> fetch(Queries<T> queries, int limit, String cursor,
+    public static <T> KeysetPage<T> fetch(Queries<T> queries, UUID tenantId, int limit, String cursor,
                                           Function<T, KeysetCursor> position) {
         Limit oneMore = Limit.of(limit + 1);
         List<T> fetched;
         if (cursor == null || cursor.isBlank()) {
-            fetched = queries.newestFirst(oneMore);
+            fetched = queries.newestFirst(tenantId, oneMore);
         } else {
             KeysetCursor after = KeysetCursor.decode(cursor);
-            fetched = queries.newestFirstAfter(after.createdAt(), after.id(), oneMore);
+            fetched = queries.newestFirstAfter(tenantId, after.createdAt(), after.id(), oneMore);
         }
         return of(fetched, limit, position);
     }

@@ -141,8 +141,9 @@ class JobQueueTest extends IntegrationTestSupport {
     private UUID insertJob(String device, int maxAttempts) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                        INSERT INTO jobs (id, status, device, spec, max_attempts, created_at, updated_at)
-                        VALUES (?, 'QUEUED', ?, '{}'::jsonb, ?, clock_timestamp(), clock_timestamp())""")
+                        INSERT INTO jobs (id, tenant_id, status, device, spec, max_attempts, created_at, updated_at)
+                        VALUES (?, (SELECT id FROM tenants WHERE name = 'default'), 'QUEUED', ?, '{}'::jsonb, ?,
+                                clock_timestamp(), clock_timestamp())""")
                 .params(id, device, maxAttempts).update();
         return id;
     }

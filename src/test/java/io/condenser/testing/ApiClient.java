@@ -13,16 +13,27 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client for tests: talks to the service over a real socket, as clients do. */
+/**
+ * A small HTTP client for tests: talks to the service over a real socket, as clients do, sending its API key (if it
+ * has one) with every request.
+ */
 public final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final String apiKey;
 
-    public ApiClient(String base) {
+    /** @param apiKey sent as {@code Authorization: Bearer}; null for none */
+    public ApiClient(String base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    /** The same service, called with another key (null: none). */
+    public ApiClient withKey(String otherKey) {
+        return new ApiClient(base, otherKey);
     }
 
     /** A response with its body kept as bytes. */
@@ -112,6 +123,9 @@ public final class ApiClient {
 
     private HttpRequest.Builder request(String path, String... headerPairs) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
         for (int i = 0; i < headerPairs.length; i += 2) {
             builder.header(headerPairs[i], headerPairs[i + 1]);
         }
@@ -120,7 +134,7 @@ public final class ApiClient {
 
     private Response send(HttpRequest request) {
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

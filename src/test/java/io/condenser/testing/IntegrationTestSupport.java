@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,11 +24,16 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of tests that run the whole service on a random port against the shared test PostgreSQL, with artifacts in a
  * temporary directory. The worker is off here so that tests decide when jobs run (see {@link TestWorkers}); all such
- * tests share one application context.
+ * tests share one application context. Requests go out with the configured admin key of the default tenant (every
+ * scope) unless a test asks for another tenant's key or none.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"condenser.worker.enabled=false", "condenser.upload.max-bytes=8MB"})
+        properties = {"condenser.worker.enabled=false", "condenser.upload.max-bytes=8MB",
+                "condenser.security.admin-key=" + IntegrationTestSupport.ADMIN_KEY})
 public abstract class IntegrationTestSupport {
+
+    /** The admin key the test service is configured with: the default tenant's, with every scope. */
+    protected static final String ADMIN_KEY = "cnd_test_admin_key_of_the_default_tenant_0123456789";
 
     private static final Path STORAGE_ROOT;
 
@@ -56,8 +64,37 @@ public abstract class IntegrationTestSupport {
         return STORAGE_ROOT;
     }
 
+    /** A client that calls as the default tenant with every scope. */
     protected ApiClient api() {
-        return new ApiClient("http://localhost:" + port);
+        return new ApiClient("http://localhost:" + port, ADMIN_KEY);
+    }
+
+    /** A tenant made for a test, with the secret of a key that has the given scopes. */
+    protected record TestTenant(String id, String key) {
+    }
+
+    /**
+     * Creates a tenant with a key.
+     *
+     * @param quotas the tenant's own quotas (maxStoredBytes, maxConcurrentJobs, requestsPerMinute); empty for the
+     *               defaults
+     * @param scopes the key's scopes; read and write when none are given
+     */
+    protected TestTenant newTenant(Map<String, Object> quotas, String... scopes) {
+        Map<String, Object> creation = new HashMap<>(quotas);
+        creation.put("name", "t-" + UUID.randomUUID());
+        ApiClient.Response tenant = api().postJson("/v1/tenants", creation);
+        assertThat(tenant.status()).as(tenant.text()).isEqualTo(201);
+        String id = tenant.json().get("id").asString();
+        return new TestTenant(id, newKey(id, scopes.length == 0 ? new String[] {"read", "write"} : scopes));
+    }
+
+    /** Creates a key of the tenant with the given scopes; returns its secret. */
+    protected String newKey(String tenantId, String... scopes) {
+        ApiClient.Response key = api().postJson("/v1/tenants/" + tenantId + "/keys",
+                Map.of("name", "test key", "scopes", List.of(scopes)));
+        assertThat(key.status()).as(key.text()).isEqualTo(201);
+        return key.json().get("secret").asString();
     }
 
     /**
