@@ -73,6 +73,7 @@ class SwaggerUiBrowserTest extends IntegrationTestSupport {
         Path model = TestModels.write(TestModels.mlp(4, 8, 3, 7), dir.resolve("swagger-mlp.onnx"));
 
         SwaggerUiPage.Response response = SwaggerUiPage.open(browser, baseUrl())
+                .authorize(ADMIN_KEY)
                 .operation("models", "uploadModel").expand().tryItOut()
                 .chooseFile("file", model).type("name", "uploaded-in-swagger-ui")
                 .execute();

@@ -252,8 +252,9 @@ class HelmChartTest {
                         {"RUNNING", "auto", "gpu"}, {"CANCELLING", "cpu", "cpu"}, {"RUNNING", "gpu", "gpu"},
                         {"SUCCEEDED", "gpu", "gpu"}, {"FAILED", "cpu", "cpu"}, {"CANCELLED", "auto", null}};
                 for (String[] job : jobs) {
-                    statement.execute("INSERT INTO jobs (id, status, device, spec, max_attempts, worker_device, "
-                            + "created_at, updated_at) VALUES (gen_random_uuid(), '" + job[0] + "', '" + job[1]
+                    statement.execute("INSERT INTO jobs (id, tenant_id, status, device, spec, max_attempts, "
+                            + "worker_device, created_at, updated_at) VALUES (gen_random_uuid(), "
+                            + "(SELECT id FROM tenants WHERE name = 'default'), '" + job[0] + "', '" + job[1]
                             + "', '{}', 3, " + (job[2] == null ? "NULL" : "'" + job[2] + "'") + ", now(), now())");
                 }
                 // cpu pool: queued cpu + queued auto + cancelling on cpu; gpu pool: queued gpu + two running on gpu.

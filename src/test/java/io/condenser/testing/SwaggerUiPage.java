@@ -32,6 +32,18 @@ public final class SwaggerUiPage {
         return page;
     }
 
+    /** Enters an API key in the "Authorize" dialog, as a user does before trying operations. */
+    public SwaggerUiPage authorize(String apiKey) {
+        driver.findElement(By.cssSelector(".auth-wrapper button.authorize")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modal-ux")));
+        dialog.findElement(By.cssSelector(".auth-container input")).sendKeys(apiKey);
+        dialog.findElement(By.cssSelector(".auth-btn-wrapper button.authorize")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modal-ux .auth-btn-wrapper"
+                + " button.btn-done"))).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".modal-ux")));
+        return this;
+    }
+
     public String title() {
         return driver.findElement(By.cssSelector(".info .title")).getText();
     }
