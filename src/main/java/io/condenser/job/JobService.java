@@ -44,12 +44,17 @@ public class JobService {
     private final JsonMapper json;
     private final int maxAttempts;
     private final IdempotencyKeys idempotencyKeys;
+    private final JobWebhooks webhooks;
+    private final JobStatusChanges statusChanges;
 
     public JobService(JobRepository jobs, JobMetricRepository metrics, JobQueue queue, JobPlanner planner,
                       ModelService models, DatasetService datasets, ArtifactStore store,
                       TransactionTemplate transactions, JsonMapper json,
-                      @Value("${condenser.worker.max-attempts}") int maxAttempts, IdempotencyKeys idempotencyKeys) {
+                      @Value("${condenser.worker.max-attempts}") int maxAttempts, IdempotencyKeys idempotencyKeys,
+                      JobWebhooks webhooks, JobStatusChanges statusChanges) {
         this.idempotencyKeys = idempotencyKeys;
+        this.webhooks = webhooks;
+        this.statusChanges = statusChanges;
         this.jobs = jobs;
         this.metrics = metrics;
         this.queue = queue;
@@ -68,7 +73,10 @@ public class JobService {
      */
     public Submitted<JobEntity> submit(JobSpecDocument spec, IdempotencyKeys.Key key) throws IOException {
         PlannedJob plan = planner.plan(spec);
-        String fingerprint = IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()));
+        String secret = spec.webhook() == null ? null : spec.webhook().secret();
+        // The secret is not part of the normalized spec, but a retry with another secret is another request.
+        String fingerprint = secret == null ? IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()))
+                : IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()), secret);
         try {
             return idempotencyKeys.createOnce(key, fingerprint, jobs::findById, () -> { },
                     () -> queue(plan, spec, key, fingerprint));
@@ -81,6 +89,7 @@ public class JobService {
 
     private JobEntity queue(PlannedJob plan, JobSpecDocument spec, IdempotencyKeys.Key key, String fingerprint)
             throws IOException {
+        webhooks.check(spec.webhook());
         ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
         try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
              JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
@@ -91,6 +100,9 @@ public class JobService {
         return transactions.execute(status -> {
             JobEntity saved = jobs.saveAndFlush(job);
             plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
+            webhooks.register(saved.getId(), plan.normalized().webhook(),
+                    spec.webhook() == null ? null : spec.webhook().secret());
+            statusChanges.record(JobSnapshot.of(saved));
             idempotencyKeys.remember(key, fingerprint, saved.getId());
             queue.announce(plan.device());
             return saved;

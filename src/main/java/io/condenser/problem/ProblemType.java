@@ -17,11 +17,14 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used for a different request"),
     INVALID_DATASET(422, "invalid-dataset", "The file is not a valid dataset"),
     METHOD_NOT_APPLICABLE(422, "method-not-applicable", "The method cannot be applied to this model"),
+    WEBHOOK_TARGET_REFUSED(422, "webhook-target-refused", "The webhook URL is not an allowed target"),
+    WEBHOOK_SECRET_REQUIRED(422, "webhook-secret-required", "The webhook has no secret to sign its messages"),
     /** A job's engine work failed on the model (reported in the job, not as an HTTP response). */
     COMPRESSION_FAILED(422, "compression-failed", "The compression failed"),
     /** A job's worker stopped heartbeating too many times. */
     WORKER_LOST(500, "worker-lost", "The job's worker was lost"),
-    INTERNAL_ERROR(500, "internal-error", "Internal error");
+    INTERNAL_ERROR(500, "internal-error", "Internal error"),
+    TOO_MANY_EVENT_STREAMS(503, "too-many-event-streams", "Too many event streams are open; retry later");
 
     private static final String BASE = "https://condenser.dev/problems/";
 
