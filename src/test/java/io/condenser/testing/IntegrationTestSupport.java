@@ -20,11 +20,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of tests that run the whole service on a random port against the shared test PostgreSQL, with artifacts in a
- * temporary directory. The worker is off here so that tests decide when jobs run (see {@link TestWorkers}); all such
- * tests share one application context.
+ * temporary directory. The worker and the webhook dispatcher are off here so that tests decide when jobs run and
+ * webhooks are sent (see {@link TestWorkers}, {@link TestWebhooks}); all such tests share one application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"condenser.worker.enabled=false", "condenser.upload.max-bytes=8MB"})
+        properties = {"condenser.worker.enabled=false", "condenser.webhooks.dispatcher-enabled=false",
+                "condenser.upload.max-bytes=8MB"})
 public abstract class IntegrationTestSupport {
 
     private static final Path STORAGE_ROOT;
