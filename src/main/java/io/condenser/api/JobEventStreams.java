@@ -170,22 +170,28 @@ class JobEventStreams implements SmartLifecycle {
 
     private void keepAlive() {
         long silentNanos = properties.keepAlive().toNanos();
-        forEachStream(stream -> {
-            if (System.nanoTime() - stream.lastWriteNanos >= silentNanos) {
-                senders.submit(() -> {
-                    synchronized (stream) {
-                        if (!stream.closed.get() && System.nanoTime() - stream.lastWriteNanos >= silentNanos) {
-                            try {
-                                stream.emitter.send(SseEmitter.event().comment("keep-alive"));
-                                stream.lastWriteNanos = System.nanoTime();
-                            } catch (IOException | IllegalStateException e) {
-                                close(stream);
-                            }
-                        }
-                    }
-                });
+        try {
+            forEachStream(stream -> {
+                if (System.nanoTime() - stream.lastWriteNanos >= silentNanos) {
+                    senders.execute(() -> sendKeepAlive(stream, silentNanos));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the streams are being ended.
+        }
+    }
+
+    private void sendKeepAlive(Stream stream, long silentNanos) {
+        synchronized (stream) {
+            if (!stream.closed.get() && System.nanoTime() - stream.lastWriteNanos >= silentNanos) {
+                try {
+                    stream.emitter.send(SseEmitter.event().comment("keep-alive"));
+                    stream.lastWriteNanos = System.nanoTime();
+                } catch (IOException | IllegalStateException e) {
+                    close(stream);
+                }
             }
-        });
+        }
     }
 
     /** The fallback for missed announcements: streams behind their job's newest event read again. */
