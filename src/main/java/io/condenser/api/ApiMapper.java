@@ -8,6 +8,7 @@ import io.condenser.api.generated.dto.Device;
 import io.condenser.api.generated.dto.EvaluationSpec;
 import io.condenser.api.generated.dto.Fidelity;
 import io.condenser.api.generated.dto.Job;
+import io.condenser.api.generated.dto.JobEvent;
 import io.condenser.api.generated.dto.JobMetrics;
 import io.condenser.api.generated.dto.JobSpec;
 import io.condenser.api.generated.dto.JobStatus;
@@ -22,11 +23,14 @@ import io.condenser.api.generated.dto.Problem;
 import io.condenser.api.generated.dto.StepReport;
 import io.condenser.api.generated.dto.StepSpec;
 import io.condenser.api.generated.dto.TensorDescription;
+import io.condenser.api.generated.dto.WebhookEventType;
+import io.condenser.api.generated.dto.WebhookSpec;
 import io.condenser.dataset.DatasetEntity;
 import io.condenser.dataset.DatasetService;
 import io.condenser.dataset.DatasetSummary;
 import io.condenser.job.JobEntity;
 import io.condenser.job.JobError;
+import io.condenser.job.JobEventQueries;
 import io.condenser.job.JobMetricEntity;
 import io.condenser.job.JobService;
 import io.condenser.job.JobSpecDocument;
@@ -49,19 +53,26 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Converts between the contract's types (generated from openapi.yaml) and the service's. */
 @Component
 class ApiMapper {
 
+    private static final TypeReference<Map<String, Object>> EVENT_DATA = new TypeReference<>() {
+    };
+
     private final ModelService models;
     private final DatasetService datasets;
     private final JobService jobs;
+    private final JsonMapper json;
 
-    ApiMapper(ModelService models, DatasetService datasets, JobService jobs) {
+    ApiMapper(ModelService models, DatasetService datasets, JobService jobs, JsonMapper json) {
         this.models = models;
         this.datasets = datasets;
         this.jobs = jobs;
+        this.json = json;
     }
 
     Dataset dataset(DatasetEntity entity) {
@@ -145,6 +156,14 @@ class ApiMapper {
         return job;
     }
 
+    JobEvent event(JobEventQueries.StoredEvent event) {
+        return new JobEvent()
+                .id(event.id())
+                .type(event.type())
+                .createdAt(time(event.createdAt()))
+                .data(json.readValue(event.data(), EVENT_DATA));
+    }
+
     JobSpecDocument spec(JobSpec spec) {
         List<Map<String, Object>> steps = spec.getSteps().stream().map(step -> {
             if (step == null) {
@@ -158,10 +177,15 @@ class ApiMapper {
             return fields;
         }).toList();
         EvaluationSpec evaluation = spec.getEvaluation();
+        WebhookSpec webhook = spec.getWebhook();
         return new JobSpecDocument(spec.getModelId(), spec.getDevice() == null ? null : spec.getDevice().getValue(),
                 steps, evaluation == null ? null : new JobSpecDocument.EvaluationDocument(evaluation.getDatasetId(),
                 evaluation.getOutput(), evaluation.getSamples(), evaluation.getBatchSize(),
-                evaluation.getLatencyRuns(), evaluation.getDimensions(), evaluation.getSeed()));
+                evaluation.getLatencyRuns(), evaluation.getDimensions(), evaluation.getSeed()),
+                webhook == null ? null : new JobSpecDocument.WebhookDocument(webhook.getUrl(),
+                        webhook.getEvents() == null ? null
+                                : webhook.getEvents().stream().map(WebhookEventType::getValue).toList(),
+                        webhook.getSecret()));
     }
 
     Method method(StepDefinition definition) {
@@ -207,7 +231,10 @@ class ApiMapper {
                         .batchSize(evaluation.batchSize())
                         .latencyRuns(evaluation.latencyRuns())
                         .dimensions(evaluation.dimensions())
-                        .seed(evaluation.seed()));
+                        .seed(evaluation.seed()))
+                .webhook(document.webhook() == null ? null : new WebhookSpec()
+                        .url(document.webhook().url())
+                        .events(document.webhook().events().stream().map(WebhookEventType::fromValue).toList()));
     }
 
     private static JobMetrics metrics(List<JobMetricEntity> rows) {

@@ -11,7 +11,9 @@ import io.condenser.engine.eval.SyntheticInputs;
 import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import io.condenser.webhook.WebhookSecret;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,13 +81,14 @@ public class JobPlanner {
                 }
             });
         }
+        JobSpecDocument.WebhookDocument webhook = planWebhook(spec.webhook(), problems);
         if (!problems.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_JOB_SPEC, problems.stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), problems);
         }
         JobSpecDocument.EvaluationDocument evaluation = normalizedEvaluation(spec.evaluation());
         JobSpecDocument normalized = new JobSpecDocument(spec.modelId(), device.wireName(), normalizedSteps,
-                evaluation);
+                evaluation, webhook);
         int samples = evaluation.samples() == null ? EvaluationSettings.ALL_SAMPLES : evaluation.samples();
         return new PlannedJob(normalized, device, steps, new EvaluationSettings(samples, evaluation.batchSize(),
                 evaluation.latencyRuns(), WARMUP_RUNS, evaluation.dimensions(), evaluation.seed()));
@@ -298,6 +301,38 @@ public class JobPlanner {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * Checks a webhook's fields (its target is checked at submission, which resolves its host).
+     *
+     * @return the webhook with its events filled in and without its secret, which is stored apart from the spec
+     */
+    private static JobSpecDocument.WebhookDocument planWebhook(JobSpecDocument.WebhookDocument webhook,
+                                                               List<FieldProblem> problems) {
+        if (webhook == null) {
+            return null;
+        }
+        if (webhook.url() == null || webhook.url().isBlank()) {
+            problems.add(new FieldProblem("webhook.url", "required"));
+        }
+        if (webhook.secret() != null) {
+            try {
+                WebhookSecret.key(webhook.secret());
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("webhook.secret", e.getMessage()));
+            }
+        }
+        List<String> events = webhook.events() == null || webhook.events().isEmpty()
+                ? JobWebhookEvent.DEFAULT.stream().map(JobWebhookEvent::wireName).toList() : webhook.events();
+        for (int i = 0; i < events.size(); i++) {
+            if (JobWebhookEvent.fromWire(events.get(i)).isEmpty()) {
+                problems.add(new FieldProblem("webhook.events[" + i + "]", "'" + events.get(i) + "' is not one of "
+                        + Arrays.stream(JobWebhookEvent.values()).map(JobWebhookEvent::wireName)
+                        .collect(Collectors.joining(", "))));
+            }
+        }
+        return new JobSpecDocument.WebhookDocument(webhook.url(), events.stream().distinct().toList(), null);
     }
 
     private static JobSpecDocument.EvaluationDocument normalizedEvaluation(JobSpecDocument.EvaluationDocument given) {

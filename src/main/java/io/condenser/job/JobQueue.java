@@ -13,7 +13,8 @@ import org.springframework.transaction.annotation.Transactional;
  * The durable queue on the jobs table. Workers claim with {@code FOR UPDATE SKIP LOCKED}, so two workers never take
  * the same job; a claim is a lease that heartbeats extend; the reaper returns jobs whose lease expired. Every
  * transition is one conditional UPDATE, so concurrent transitions (a cancel racing a completion) resolve in the
- * database, not in memory.
+ * database, not in memory; the status event of a transition (and through it the job's webhook message) is written
+ * in the same transaction.
  */
 @Component
 public class JobQueue {
@@ -24,9 +25,11 @@ public class JobQueue {
     public static final String CANCEL_CHANNEL = "condenser_job_cancel";
 
     private final JdbcClient jdbc;
+    private final JobStatusChanges statusChanges;
 
-    public JobQueue(JdbcClient jdbc) {
+    public JobQueue(JdbcClient jdbc, JobStatusChanges statusChanges) {
         this.jdbc = jdbc;
+        this.statusChanges = statusChanges;
     }
 
     /** Announces a job to idle workers; delivered when the caller's transaction commits. */
@@ -55,16 +58,19 @@ public class JobQueue {
                                     WHERE status = 'QUEUED' AND (device = 'auto' OR device IN (:devices))
                                     ORDER BY created_at, id
                                     LIMIT 1
-                                    FOR UPDATE SKIP LOCKED)
-                        RETURNING id, attempts, worker_device""")
+                                    FOR UPDATE SKIP LOCKED)"""
+                        + JobSnapshot.RETURNING)
                 .param("token", token)
                 .param("leaseSeconds", (double) lease.toMillis() / 1000.0)
                 .param("preferred", preferred.wireName())
                 .param("worker", workerId)
                 .param("devices", servable)
-                .query((rs, row) -> new ClaimedJob(rs.getObject("id", UUID.class), token, rs.getInt("attempts"),
-                        rs.getString("worker_device")))
-                .optional();
+                .query(JobSnapshot.ROW_MAPPER)
+                .optional()
+                .map(job -> {
+                    statusChanges.record(job);
+                    return new ClaimedJob(job.id(), token, job.attempts(), job.workerDevice());
+                });
     }
 
     /**
@@ -83,48 +89,72 @@ public class JobQueue {
                 .optional();
     }
 
-    /** @return false when this worker no longer holds the lease */
-    public boolean progress(ClaimedJob job, double fraction, String message) {
+    /**
+     * Stores a running job's progress, and with {@code recordEvent} also as a progress event (in the same statement).
+     *
+     * @return false when this worker no longer holds the lease
+     */
+    public boolean progress(ClaimedJob job, double fraction, String message, boolean recordEvent) {
         return jdbc.sql("""
-                        UPDATE jobs SET progress = :progress, progress_message = :message, updated_at = now()
-                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')""")
+                        WITH updated AS (
+                            UPDATE jobs SET progress = :progress, progress_message = :message, updated_at = now()
+                            WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')
+                            RETURNING id, progress, progress_message),
+                        recorded AS (
+                            INSERT INTO job_events (job_id, type, data)
+                            SELECT id, :type, jsonb_strip_nulls(jsonb_build_object('progress', progress,
+                                                                                   'message', progress_message))
+                            FROM updated WHERE :recordEvent)
+                        SELECT count(*) FROM updated""")
                 .param("progress", Math.clamp(fraction, 0.0, 1.0)).param("message", message)
                 .param("id", job.id()).param("token", job.leaseToken())
-                .update() == 1;
+                .param("type", JobEventLog.PROGRESS).param("recordEvent", recordEvent)
+                .query(Long.class).single() == 1;
     }
 
     /**
      * Marks a running job succeeded. Refused (false) when the lease was lost or a cancel request arrived first: the
      * caller then discards its result.
      */
+    @Transactional
     public boolean succeed(ClaimedJob job, UUID resultModelId) {
-        return jdbc.sql("""
+        return changed(jdbc.sql("""
                         UPDATE jobs SET status = 'SUCCEEDED', result_model_id = :result, progress = 1,
                                progress_message = 'done', finished_at = now(), updated_at = now(),
                                lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = :id AND lease_owner = :token AND status = 'RUNNING'""")
-                .param("result", resultModelId).param("id", job.id()).param("token", job.leaseToken())
-                .update() == 1;
+                        WHERE id = :id AND lease_owner = :token AND status = 'RUNNING'"""
+                        + JobSnapshot.RETURNING)
+                .param("result", resultModelId).param("id", job.id()).param("token", job.leaseToken()));
     }
 
     /** Marks a running (or cancelling) job failed with a problem detail (JSON). */
+    @Transactional
     public boolean fail(ClaimedJob job, String problemJson) {
-        return jdbc.sql("""
+        return changed(jdbc.sql("""
                         UPDATE jobs SET status = 'FAILED', error = :error::jsonb, finished_at = now(),
                                updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')""")
-                .param("error", problemJson).param("id", job.id()).param("token", job.leaseToken())
-                .update() == 1;
+                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')"""
+                        + JobSnapshot.RETURNING)
+                .param("error", problemJson).param("id", job.id()).param("token", job.leaseToken()));
     }
 
     /** Marks a job whose cancellation was requested as cancelled. */
+    @Transactional
     public boolean cancelled(ClaimedJob job) {
-        return jdbc.sql("""
+        return changed(jdbc.sql("""
                         UPDATE jobs SET status = 'CANCELLED', progress_message = 'cancelled', finished_at = now(),
                                updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')""")
-                .param("id", job.id()).param("token", job.leaseToken())
-                .update() == 1;
+                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')"""
+                        + JobSnapshot.RETURNING)
+                .param("id", job.id()).param("token", job.leaseToken()));
+    }
+
+    /** Runs a transition's UPDATE … RETURNING and records the status event of the row it changed, if any. */
+    private boolean changed(JdbcClient.StatementSpec transition) {
+        return transition.query(JobSnapshot.ROW_MAPPER).optional().map(job -> {
+            statusChanges.record(job);
+            return true;
+        }).orElse(false);
     }
 
     /**
@@ -141,13 +171,17 @@ public class JobQueue {
                                progress_message = CASE WHEN status = 'CANCELLING' THEN 'cancelled'
                                                        ELSE 'worker shut down; queued again' END,
                                lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')
-                        RETURNING status, device""")
+                        WHERE id = :id AND lease_owner = :token AND status IN ('RUNNING', 'CANCELLING')"""
+                        + JobSnapshot.RETURNING)
                 .param("id", job.id()).param("token", job.leaseToken())
-                .query((rs, row) -> rs.getString("status").equals("QUEUED") ? rs.getString("device") : "")
+                .query(JobSnapshot.ROW_MAPPER)
                 .optional()
-                .filter(device -> !device.isEmpty())
-                .ifPresent(device -> announce(Device.fromWire(device)));
+                .ifPresent(released -> {
+                    statusChanges.record(released);
+                    if (released.status() == JobStatus.QUEUED) {
+                        announce(Device.fromWire(released.device()));
+                    }
+                });
     }
 
     /**
@@ -162,11 +196,15 @@ public class JobQueue {
                                progress_message = CASE WHEN status = 'QUEUED' THEN 'cancelled'
                                                        ELSE 'cancellation requested' END,
                                updated_at = now()
-                        WHERE id = :id AND status IN ('QUEUED', 'RUNNING')
-                        RETURNING status""")
+                        WHERE id = :id AND status IN ('QUEUED', 'RUNNING')"""
+                        + JobSnapshot.RETURNING)
                 .param("id", id)
-                .query((rs, row) -> JobStatus.valueOf(rs.getString(1)))
-                .optional();
+                .query(JobSnapshot.ROW_MAPPER)
+                .optional()
+                .map(changed -> {
+                    statusChanges.record(changed);
+                    return changed.status();
+                });
         if (status.filter(s -> s == JobStatus.CANCELLING).isPresent()) {
             jdbc.sql("SELECT pg_notify(:channel, :payload)")
                     .param("channel", CANCEL_CHANNEL).param("payload", id.toString()).query().singleRow();
@@ -182,7 +220,7 @@ public class JobQueue {
      */
     @Transactional
     public int reapExpiredLeases(String workerLostProblemJson) {
-        List<String> requeued = jdbc.sql("""
+        List<JobSnapshot> reaped = jdbc.sql("""
                         UPDATE jobs SET
                             status = CASE WHEN status = 'CANCELLING' THEN 'CANCELLED'
                                           WHEN attempts >= max_attempts THEN 'FAILED'
@@ -198,13 +236,14 @@ public class JobQueue {
                             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                         WHERE id IN (SELECT id FROM jobs
                                      WHERE status IN ('RUNNING', 'CANCELLING') AND lease_expires_at < now()
-                                     FOR UPDATE SKIP LOCKED)
-                        RETURNING status, device""")
+                                     FOR UPDATE SKIP LOCKED)"""
+                        + JobSnapshot.RETURNING)
                 .param("problem", workerLostProblemJson)
-                .query((rs, row) -> rs.getString("status") + "/" + rs.getString("device"))
+                .query(JobSnapshot.ROW_MAPPER)
                 .list();
-        requeued.stream().filter(s -> s.startsWith("QUEUED/")).map(s -> s.substring("QUEUED/".length()))
-                .distinct().forEach(device -> announce(Device.fromWire(device)));
-        return requeued.size();
+        reaped.forEach(statusChanges::record);
+        reaped.stream().filter(job -> job.status() == JobStatus.QUEUED).map(JobSnapshot::device).distinct()
+                .forEach(device -> announce(Device.fromWire(device)));
+        return reaped.size();
     }
 }

@@ -27,7 +27,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -58,11 +60,13 @@ public class JobRunner {
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final JobMetrics jobMetrics;
+    private final JobEventLog events;
 
     public JobRunner(JobRepository jobs, JobMetricRepository metrics, JobPlanner planner, JobQueue queue,
                      ModelService models, DatasetService datasets, ArtifactStore store,
-                     TransactionTemplate transactions, JsonMapper json, JobMetrics jobMetrics) {
+                     TransactionTemplate transactions, JsonMapper json, JobMetrics jobMetrics, JobEventLog events) {
         this.jobMetrics = jobMetrics;
+        this.events = events;
         this.jobs = jobs;
         this.metrics = metrics;
         this.planner = planner;
@@ -136,7 +140,6 @@ public class JobRunner {
                      ProblemType.COMPRESSION_FAILED)) {
             ModelProto model = models.readModel(source, original.path());
             planner.checkApplicable(plan, model, opened);
-            StepContext context = new StepContext(opened, runtime);
 
             List<StepReport> steps = new ArrayList<>();
             TaskMonitor stepsMonitor = monitor.slice(0, STEPS_SHARE);
@@ -146,13 +149,18 @@ public class JobRunner {
                 if (step.index() > 0) {
                     requireApplicable(step, model, opened);
                 }
+                StepEventRecorder stepEvents = new StepEventRecorder(events, claim, step.index(), step.label());
+                stepEvents.line("info", "started", Map.of());
                 long stepStart = System.nanoTime();
-                PipelineStep.Outcome outcome = step.definition().create(step.arguments(), context)
+                PipelineStep.Outcome outcome = step.definition().create(step.arguments(),
+                                new StepContext(opened, runtime, stepEvents))
                         .apply(model, stepsMonitor.slice((double) step.index() / count,
                                 (double) (step.index() + 1) / count));
                 model = outcome.model();
-                steps.add(new StepReport(step.index(), step.label(), (System.nanoTime() - stepStart) / 1e6,
-                        outcome.counters()));
+                StepReport report = new StepReport(step.index(), step.label(), (System.nanoTime() - stepStart) / 1e6,
+                        outcome.counters());
+                steps.add(report);
+                stepEvents.line("info", "finished", finishedFields(report));
             }
             ModelValidator.validate(model);
             Path resultFile = workDir.resolve("result.onnx");
@@ -197,6 +205,13 @@ public class JobRunner {
             throw new ProblemException(ProblemType.METHOD_NOT_APPLICABLE, "steps[" + step.index() + "] ("
                     + step.label() + ") cannot run on the output of the steps before it: " + reason);
         });
+    }
+
+    /** What a step's "finished" log line carries: its duration and counters by name. */
+    private static Map<String, Object> finishedFields(StepReport report) {
+        Map<String, Object> counters = new LinkedHashMap<>();
+        report.counters().forEach(counter -> counters.put(counter.name(), counter.value()));
+        return Map.of("durationMs", report.durationMs(), "counters", counters);
     }
 
     private static EvaluationSettings evaluationSettings(PlannedJob plan, JobDatasets opened) {

@@ -46,14 +46,18 @@ public class JobService {
     private final int maxAttempts;
     private final IdempotencyKeys idempotencyKeys;
     private final TenantQuotas quotas;
+    private final JobWebhooks webhooks;
+    private final JobStatusChanges statusChanges;
 
     public JobService(JobRepository jobs, JobMetricRepository metrics, JobQueue queue, JobPlanner planner,
                       ModelService models, DatasetService datasets, ArtifactStore store,
                       TransactionTemplate transactions, JsonMapper json,
                       @Value("${condenser.worker.max-attempts}") int maxAttempts, IdempotencyKeys idempotencyKeys,
-                      TenantQuotas quotas) {
+                      TenantQuotas quotas, JobWebhooks webhooks, JobStatusChanges statusChanges) {
         this.idempotencyKeys = idempotencyKeys;
         this.quotas = quotas;
+        this.webhooks = webhooks;
+        this.statusChanges = statusChanges;
         this.jobs = jobs;
         this.metrics = metrics;
         this.queue = queue;
@@ -74,7 +78,10 @@ public class JobService {
     public Submitted<JobEntity> submit(UUID tenantId, JobSpecDocument spec, IdempotencyKeys.Key key)
             throws IOException {
         PlannedJob plan = planner.plan(spec);
-        String fingerprint = IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()));
+        String secret = spec.webhook() == null ? null : spec.webhook().secret();
+        // The secret is not part of the normalized spec, but a retry with another secret is another request.
+        String fingerprint = secret == null ? IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()))
+                : IdempotencyKeys.fingerprint(json.writeValueAsString(plan.normalized()), secret);
         try {
             return idempotencyKeys.createOnce(key, fingerprint, earlier -> jobs.findByIdAndTenantId(earlier, tenantId),
                     () -> { }, () -> queue(tenantId, plan, spec, key, fingerprint));
@@ -87,6 +94,7 @@ public class JobService {
 
     private JobEntity queue(UUID tenantId, PlannedJob plan, JobSpecDocument spec, IdempotencyKeys.Key key,
                             String fingerprint) throws IOException {
+        webhooks.check(spec.webhook());
         ModelEntity model = models.findById(tenantId, spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
         try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
              JobDatasets opened = JobDatasets.open(tenantId, plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
@@ -98,6 +106,9 @@ public class JobService {
             quotas.reserveJobSlot(tenantId);
             JobEntity saved = jobs.saveAndFlush(job);
             plan.datasetIds().forEach(datasetId -> jobs.recordDatasetRead(saved.getId(), datasetId));
+            webhooks.register(saved.getId(), plan.normalized().webhook(),
+                    spec.webhook() == null ? null : spec.webhook().secret());
+            statusChanges.record(JobSnapshot.of(saved));
             idempotencyKeys.remember(key, fingerprint, saved.getId());
             queue.announce(plan.device());
             return saved;

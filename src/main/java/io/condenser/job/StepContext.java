@@ -1,7 +1,11 @@
 package io.condenser.job;
 
+import io.condenser.engine.TaskEvents;
 import io.condenser.engine.eval.RuntimeSettings;
 
-/** What a step may use besides its arguments: the job's opened datasets and the engine settings of its worker. */
-public record StepContext(JobDatasets datasets, RuntimeSettings runtime) {
+/**
+ * What a step may use besides its arguments: the job's opened datasets, the engine settings of its worker, and where
+ * it records events for the job's event stream (e.g. {@link TaskEvents#epoch} after each training epoch).
+ */
+public record StepContext(JobDatasets datasets, RuntimeSettings runtime, TaskEvents events) {
 }

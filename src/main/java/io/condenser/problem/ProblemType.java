@@ -22,11 +22,14 @@ public enum ProblemType {
     METHOD_NOT_APPLICABLE(422, "method-not-applicable", "The method cannot be applied to this model"),
     QUOTA_EXCEEDED(429, "quota-exceeded", "The tenant's quota does not allow this request"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    WEBHOOK_TARGET_REFUSED(422, "webhook-target-refused", "The webhook URL is not an allowed target"),
+    WEBHOOK_SECRET_REQUIRED(422, "webhook-secret-required", "The webhook has no secret to sign its messages"),
     /** A job's engine work failed on the model (reported in the job, not as an HTTP response). */
     COMPRESSION_FAILED(422, "compression-failed", "The compression failed"),
     /** A job's worker stopped heartbeating too many times. */
     WORKER_LOST(500, "worker-lost", "The job's worker was lost"),
-    INTERNAL_ERROR(500, "internal-error", "Internal error");
+    INTERNAL_ERROR(500, "internal-error", "Internal error"),
+    TOO_MANY_EVENT_STREAMS(503, "too-many-event-streams", "Too many event streams are open; retry later");
 
     private static final String BASE = "https://condenser.dev/problems/";
 

@@ -10,7 +10,7 @@ import io.condenser.job.WorkerStoppingException;
 /**
  * A job this worker is running, and the monitor its engine work reports to: cancellation and a lost lease are flags
  * set by heartbeats and notifications and seen at the next check; progress is written at most every
- * {@value #PROGRESS_INTERVAL_NANOS} ns.
+ * {@value #PROGRESS_INTERVAL_NANOS} ns, or when it becomes a progress event (see {@link ProgressEventThrottle}).
  */
 final class RunningJob implements TaskMonitor {
 
@@ -21,6 +21,7 @@ final class RunningJob implements TaskMonitor {
     private volatile boolean cancelRequested;
     private volatile boolean leaseLost;
     private volatile boolean workerStopping;
+    private final ProgressEventThrottle progressEvents = new ProgressEventThrottle();
     private long lastProgressWrite;
 
     RunningJob(ClaimedJob claim, JobQueue queue) {
@@ -47,11 +48,12 @@ final class RunningJob implements TaskMonitor {
     @Override
     public void progress(double fraction, String message) {
         long now = System.nanoTime();
-        if (now - lastProgressWrite < PROGRESS_INTERVAL_NANOS && fraction < 1.0) {
+        boolean recordEvent = progressEvents.shouldRecord(fraction, message, now);
+        if (!recordEvent && now - lastProgressWrite < PROGRESS_INTERVAL_NANOS && fraction < 1.0) {
             return;
         }
         lastProgressWrite = now;
-        if (!queue.progress(claim, fraction, message)) {
+        if (!queue.progress(claim, fraction, message, recordEvent)) {
             leaseLost = true;
         }
     }

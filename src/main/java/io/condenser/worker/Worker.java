@@ -9,6 +9,7 @@ import io.condenser.job.JobQueue;
 import io.condenser.job.JobRunner;
 import io.condenser.job.JobStatus;
 import io.condenser.problem.ProblemType;
+import io.condenser.support.PostgresNotificationListener;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;

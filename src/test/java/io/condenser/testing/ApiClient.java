@@ -1,15 +1,25 @@
 package io.condenser.testing;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,6 +80,128 @@ public final class ApiClient {
             job = get(location).json();
         }
         return job;
+    }
+
+    /** One Server-Sent Event as received. */
+    public record ServerSentEvent(String id, String event, String data) {
+        public JsonNode json() {
+            return JSON.readTree(data);
+        }
+    }
+
+    /**
+     * What a request for Server-Sent Events brought.
+     *
+     * @param events   the events received, in order (none unless the status is 200)
+     * @param comments the comment lines received (keep-alives)
+     * @param ended    whether the server ended the stream (false: the client stopped reading at its timeout)
+     * @param body     the body of an answer that is not a stream (a problem detail)
+     */
+    public record EventStream(int status, java.net.http.HttpHeaders headers, List<ServerSentEvent> events,
+                              List<String> comments, boolean ended, byte[] body) {
+        public String contentType() {
+            return headers.firstValue("Content-Type").orElse(null);
+        }
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** Reads Server-Sent Events until the server ends the stream or the timeout passes. */
+    public EventStream readEvents(String path, java.time.Duration timeout, String... headerPairs) {
+        return readEvents(path, timeout, event -> { }, headerPairs);
+    }
+
+    /**
+     * Reads Server-Sent Events (sending {@code Accept: text/event-stream}) until the server ends the stream or the
+     * timeout passes, handing each event to {@code onEvent} as it arrives.
+     */
+    public EventStream readEvents(String path, java.time.Duration timeout, Consumer<ServerSentEvent> onEvent,
+                                  String... headerPairs) {
+        String[] headers = new String[headerPairs.length + 2];
+        headers[0] = "Accept";
+        headers[1] = "text/event-stream";
+        System.arraycopy(headerPairs, 0, headers, 2, headerPairs.length);
+        HttpResponse<InputStream> response;
+        try {
+            response = HTTP.send(request(path, headers).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (response.statusCode() != 200) {
+            try (InputStream body = response.body()) {
+                return new EventStream(response.statusCode(), response.headers(), List.of(), List.of(), true,
+                        body.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        List<ServerSentEvent> events = new CopyOnWriteArrayList<>();
+        List<String> comments = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> parseEvents(response.body(), event -> {
+            events.add(event);
+            onEvent.accept(event);
+        }, comments::add));
+        boolean ended;
+        try {
+            reading.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ended = true;
+        } catch (TimeoutException e) {
+            ended = false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("reading the event stream failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            try {
+                response.body().close();
+            } catch (IOException e) {
+                // The stream is abandoned either way.
+            }
+        }
+        return new EventStream(response.statusCode(), response.headers(), List.copyOf(events), List.copyOf(comments),
+                ended, new byte[0]);
+    }
+
+    /** The text/event-stream format: fields per line, an empty line ends an event, ':' starts a comment. */
+    private static void parseEvents(InputStream body, Consumer<ServerSentEvent> onEvent, Consumer<String> onComment) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String id = null;
+            String event = null;
+            StringBuilder data = null;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        onEvent.accept(new ServerSentEvent(id, event, data.toString()));
+                    }
+                    event = null;
+                    data = null;
+                    continue;
+                }
+                if (line.startsWith(":")) {
+                    onComment.accept(line.substring(1).strip());
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1);
+                value = value.startsWith(" ") ? value.substring(1) : value;
+                switch (field) {
+                    case "id" -> id = value;
+                    case "event" -> event = value;
+                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // Closed by the reader at its timeout.
+        }
     }
 
     public Response get(String path, String... headerPairs) {

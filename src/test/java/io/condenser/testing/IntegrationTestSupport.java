@@ -23,13 +23,14 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of tests that run the whole service on a random port against the shared test PostgreSQL, with artifacts in a
- * temporary directory. The worker is off here so that tests decide when jobs run (see {@link TestWorkers}); all such
- * tests share one application context. Requests go out with the configured admin key of the default tenant (every
- * scope) unless a test asks for another tenant's key or none.
+ * temporary directory. The worker and the webhook dispatcher are off here so that tests decide when jobs run and
+ * webhooks are sent (see {@link TestWorkers}, {@link TestWebhooks}); all such tests share one application context.
+ * Requests go out with the configured admin key of the default tenant (every scope) unless a test asks for another
+ * tenant's key or none.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"condenser.worker.enabled=false", "condenser.upload.max-bytes=8MB",
-                "condenser.security.admin-key=" + IntegrationTestSupport.ADMIN_KEY})
+        properties = {"condenser.worker.enabled=false", "condenser.webhooks.dispatcher-enabled=false",
+                "condenser.upload.max-bytes=8MB", "condenser.security.admin-key=" + IntegrationTestSupport.ADMIN_KEY})
 public abstract class IntegrationTestSupport {
 
     /** The admin key the test service is configured with: the default tenant's, with every scope. */

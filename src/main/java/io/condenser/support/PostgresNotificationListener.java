@@ -1,4 +1,4 @@
-package io.condenser.worker;
+package io.condenser.support;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on PostgreSQL channels (LISTEN/NOTIFY) on one dedicated connection and hands each notification to a
- * handler. Reconnects after failures; the worker polls anyway, so a lost connection only delays jobs.
+ * handler. Reconnects after failures; its users poll as well, so a lost connection only delays them.
  */
-final class PostgresNotificationListener implements Runnable {
+public final class PostgresNotificationListener implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresNotificationListener.class);
     private static final int WAIT_MILLIS = 500;
@@ -27,13 +27,14 @@ final class PostgresNotificationListener implements Runnable {
     private final BiConsumer<String, String> handler;
     private volatile boolean active = true;
 
-    PostgresNotificationListener(DataSource dataSource, List<String> channels, BiConsumer<String, String> handler) {
+    public PostgresNotificationListener(DataSource dataSource, List<String> channels,
+                                        BiConsumer<String, String> handler) {
         this.dataSource = dataSource;
         this.channels = List.copyOf(channels);
         this.handler = handler;
     }
 
-    void stop() {
+    public void stop() {
         active = false;
     }
 
@@ -61,7 +62,7 @@ final class PostgresNotificationListener implements Runnable {
                 if (!active) {
                     return;
                 }
-                log.warn("listening for job notifications failed ({}); retrying in {} ms", e.getMessage(),
+                log.warn("listening on {} failed ({}); retrying in {} ms", channels, e.getMessage(),
                         backoffMillis);
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
