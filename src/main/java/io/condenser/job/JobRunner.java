@@ -130,7 +130,7 @@ public class JobRunner {
             throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the job's model was deleted");
         }
         ModelEntity source = models.get(job.getModelId());
-        try (ArtifactStore.LocalCopy original = store.localCopy(source.getStorageKey());
+        try (ArtifactStore.LocalCopy original = models.localCopy(source);
              JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.COMPRESSION_FAILED)) {
             ModelProto model = models.readModel(source, original.path());
             planner.checkApplicable(plan, model, opened);

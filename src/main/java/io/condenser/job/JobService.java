@@ -82,7 +82,7 @@ public class JobService {
     private JobEntity queue(PlannedJob plan, JobSpecDocument spec, IdempotencyKeys.Key key, String fingerprint)
             throws IOException {
         ModelEntity model = models.findById(spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
-        try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
+        try (ArtifactStore.LocalCopy copy = models.localCopy(model);
              JobDatasets opened = JobDatasets.open(plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
             planner.checkApplicable(plan, models.readModel(model, copy.path()), opened);
         }
