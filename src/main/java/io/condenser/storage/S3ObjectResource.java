@@ -28,6 +28,8 @@ final class S3ObjectResource extends AbstractResource {
         return new S3ObjectInputStream(s3, bucket, objectKey, head.eTag(), head.contentLength());
     }
 
+    // The answers below come from the HEAD; AbstractResource would open a stream or look for a local file instead.
+
     @Override
     public boolean exists() {
         return true;
