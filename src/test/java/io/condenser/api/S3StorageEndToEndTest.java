@@ -80,7 +80,7 @@ class S3StorageEndToEndTest extends IntegrationTestSupport {
                 "condenser/models/" + modelId + "/files/wide.onnx",
                 "condenser/models/" + modelId + "/files/wide.onnx.data").noneMatch(key -> key.contains("/uploads/"));
         assertThat(S3.client().listMultipartUploads(request -> request.bucket(BUCKET)).uploads()).isEmpty();
-        assertThat(storageRoot().resolve("models")).doesNotExist();
+        assertThat(storageRoot().resolve("models").resolve(modelId)).as("not on the filesystem").doesNotExist();
 
         // Other test classes share the database and may have left queued jobs for this worker to take first.
         jdbc.sql("DELETE FROM jobs").update();
