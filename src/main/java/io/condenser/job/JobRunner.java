@@ -135,7 +135,7 @@ public class JobRunner {
         }
         // Workers serve every tenant; what a job reads and produces is its tenant's.
         ModelEntity source = models.get(job.getTenantId(), job.getModelId());
-        try (ArtifactStore.LocalCopy original = store.localCopy(source.getStorageKey());
+        try (ArtifactStore.LocalCopy original = models.localCopy(source);
              JobDatasets opened = JobDatasets.open(job.getTenantId(), plan, datasets, store,
                      ProblemType.COMPRESSION_FAILED)) {
             ModelProto model = models.readModel(source, original.path());

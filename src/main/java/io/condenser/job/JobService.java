@@ -96,7 +96,7 @@ public class JobService {
                             String fingerprint) throws IOException {
         webhooks.check(spec.webhook());
         ModelEntity model = models.findById(tenantId, spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
-        try (ArtifactStore.LocalCopy copy = store.localCopy(model.getStorageKey());
+        try (ArtifactStore.LocalCopy copy = models.localCopy(model);
              JobDatasets opened = JobDatasets.open(tenantId, plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
             planner.checkApplicable(plan, models.readModel(model, copy.path()), opened);
         }

@@ -52,12 +52,9 @@ final class ModelArchive {
     private ModelArchive() {
     }
 
-    /** Whether the file starts like one of the archive formats read here. */
-    static boolean isArchive(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(TAR_MAGIC_OFFSET + TAR_MAGIC.length);
-        }
+    /** Whether the content starts like one of the archive formats read here. */
+    static boolean isArchive(InputStream content) throws IOException {
+        byte[] head = content.readNBytes(TAR_MAGIC_OFFSET + TAR_MAGIC.length);
         return startsWith(head, 0, ZIP_MAGIC) || startsWith(head, 0, GZIP_MAGIC)
                 || startsWith(head, TAR_MAGIC_OFFSET, TAR_MAGIC);
     }

@@ -211,6 +211,14 @@ public class ModelService {
         });
     }
 
+    /**
+     * A local copy of the model's file with its external data files beside it, where the model's relative locations
+     * find them: what reading or running the model needs.
+     */
+    public ArtifactStore.LocalCopy localCopy(ModelEntity model) throws IOException {
+        return store.localCopy(model.getStorageKey(), model.getDataFiles());
+    }
+
     /** Reads and validates the model behind a stored file. */
     public ModelProto readModel(ModelEntity model, Path localFile) throws IOException {
         try {
@@ -247,9 +255,10 @@ public class ModelService {
         return new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
     }
 
+    /** Reads the first bytes only: a store that copies whole objects to local files need not copy this one for it. */
     private boolean isArchive(String key) throws IOException {
-        try (ArtifactStore.LocalCopy copy = store.localCopy(key)) {
-            return ModelArchive.isArchive(copy.path());
+        try (InputStream head = store.read(key).getInputStream()) {
+            return ModelArchive.isArchive(head);
         }
     }
 

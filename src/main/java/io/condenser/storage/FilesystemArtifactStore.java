@@ -3,6 +3,7 @@ package io.condenser.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,17 +11,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 
 /** The default store: files under a root directory; writes land in a temporary file that is then moved into place. */
 public final class FilesystemArtifactStore implements ArtifactStore {
 
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final String TEMPORARY_DIRECTORY = ".partial";
 
     private final Path root;
@@ -34,7 +34,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     public StoredArtifact write(String key, InputStream content, long maxBytes) throws IOException {
         Path target = resolve(key);
         Path partial = root.resolve(TEMPORARY_DIRECTORY).resolve(UUID.randomUUID() + ".part");
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         long size = 0;
         try {
             try (OutputStream out = Files.newOutputStream(partial)) {
@@ -51,7 +51,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
             }
             Files.createDirectories(target.getParent());
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            return new StoredArtifact(key, size, HexFormat.of().formatHex(sha256.digest()));
+            return new StoredArtifact(key, size, Sha256.hex(sha256));
         } finally {
             Files.deleteIfExists(partial);
         }
@@ -73,11 +73,24 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         return new FileSystemResource(path);
     }
 
+    /** Downloads pass through the service: a filesystem has no URLs of its own. */
     @Override
-    public LocalCopy localCopy(String key) throws IOException {
+    public Optional<URI> directDownload(String key, String contentDisposition) {
+        return Optional.empty();
+    }
+
+    /** The stored files themselves: the siblings already lie next to the object, so nothing is copied. */
+    @Override
+    public LocalCopy localCopy(String key, Collection<String> siblingNames) throws IOException {
+        List<String> siblingKeys = siblingNames.stream().map(name -> ArtifactKeys.sibling(key, name)).toList();
         Path path = resolve(key);
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(key);
+        }
+        for (String siblingKey : siblingKeys) {
+            if (!Files.isRegularFile(resolve(siblingKey))) {
+                throw new NoSuchFileException(siblingKey);
+            }
         }
         return new LocalCopy() {
             @Override
@@ -122,7 +135,7 @@ public final class FilesystemArtifactStore implements ArtifactStore {
     }
 
     private Path resolve(String key) {
-        if (!KEY.matcher(key).matches() || key.contains("..") || key.startsWith(TEMPORARY_DIRECTORY)) {
+        if (ArtifactKeys.check(key).startsWith(TEMPORARY_DIRECTORY)) {
             throw new IllegalArgumentException("not a valid artifact key: " + key);
         }
         Path path = root.resolve(key).normalize();
@@ -138,14 +151,6 @@ public final class FilesystemArtifactStore implements ArtifactStore {
         }
         try (var entries = Files.list(directory)) {
             return entries.findAny().isEmpty();
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }
