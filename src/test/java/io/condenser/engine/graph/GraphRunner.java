@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.condenser.engine.eval.HostTensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Runs an {@link OnnxGraphBlock} on host tensors and brings the outputs back as float[] or long[]. */
@@ -71,6 +72,23 @@ public final class GraphRunner {
         return max;
     }
 
+    /** The largest |a − b| of each output over the largest |b| of that output, the worst of all outputs. */
+    public static double maxScaledError(List<Object> actual, List<Object> expected) {
+        double worst = 0;
+        for (int o = 0; o < actual.size(); o++) {
+            double[] a = doubles(actual.get(o));
+            double[] b = doubles(expected.get(o));
+            double difference = 0;
+            double scale = 0;
+            for (int i = 0; i < a.length; i++) {
+                difference = Math.max(difference, Math.abs(a[i] - b[i]));
+                scale = Math.max(scale, Math.abs(b[i]));
+            }
+            worst = Math.max(worst, scale == 0 ? difference : difference / scale);
+        }
+        return worst;
+    }
+
     private static double[] doubles(Object values) {
         return switch (values) {
             case float[] f -> {
@@ -80,7 +98,7 @@ public final class GraphRunner {
                 }
                 yield d;
             }
-            case long[] l -> java.util.Arrays.stream(l).asDoubleStream().toArray();
+            case long[] l -> Arrays.stream(l).asDoubleStream().toArray();
             default -> throw new IllegalArgumentException(String.valueOf(values));
         };
     }
