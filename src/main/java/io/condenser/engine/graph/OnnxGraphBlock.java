@@ -148,7 +148,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
                 ? options.tensors().apply(graph.slotNames()[slot], value, training) : value;
     }
 
-    /** Outputs outlive the pass: taken out of its scope, moved to the caller's manager, copied if the block owns them. */
+    /** Outputs outlive the pass: out of its scope, in the caller's manager, copies where the block owns them. */
     private NDList outputs(NDArray[] values, NDManager manager) {
         NDList outputs = new NDList(graph.outputSlots().length);
         for (int slot : graph.outputSlots()) {

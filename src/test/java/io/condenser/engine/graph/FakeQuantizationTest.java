@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Fake quantization equals quantize-dequantize as the static quantizer computes it, with straight-through gradients. */
+/** Fake quantization is quantize-dequantize as the static quantizer computes it, with straight-through gradients. */
 class FakeQuantizationTest {
 
     private static NDManager manager;

@@ -77,7 +77,8 @@ class OpConformanceTest {
         try (NDManager owner = manager.newSubManager()) {
             OnnxGraphBlock block = OnnxGraphBlock.build(model, owner);
             List<Object> actual = GraphRunner.run(block, owner, c.inputs(), false);
-            assertThat(GraphRunner.maxRelativeError(actual, expected, FLOOR)).as(c.name()).isLessThanOrEqualTo(TOLERANCE);
+            assertThat(GraphRunner.maxRelativeError(actual, expected, FLOOR)).as(c.name())
+                    .isLessThanOrEqualTo(TOLERANCE);
         }
     }
 
