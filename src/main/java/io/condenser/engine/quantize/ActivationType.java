@@ -26,6 +26,16 @@ public enum ActivationType {
         return onnxType;
     }
 
+    /** The smallest quantized level. */
+    public int min() {
+        return min;
+    }
+
+    /** The largest quantized level. */
+    public int max() {
+        return max;
+    }
+
     /** The scale and zero point that map {@code range} (widened to include 0) onto this type's levels. */
     public ActivationParameters parameters(TensorRange range) {
         double low = Math.min(range.min(), 0);
