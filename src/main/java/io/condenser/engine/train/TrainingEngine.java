@@ -1,0 +1,40 @@
+package io.condenser.engine.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.condenser.engine.eval.DjlSettings;
+import io.condenser.engine.eval.ExecutionDevice;
+
+/**
+ * The engine training runs on: DJL's PyTorch engine, named explicitly because ONNX Runtime is on the class path too
+ * and cannot train.
+ */
+final class TrainingEngine {
+
+    static final String NAME = "PyTorch";
+
+    private TrainingEngine() {
+    }
+
+    static Engine get() {
+        DjlSettings.apply();
+        return Engine.getEngine(NAME);
+    }
+
+    /**
+     * @throws DeviceUnavailableException for a GPU the engine does not see: DJL hands out gpu(0) even then, and
+     *                                    operations on it fail later (FACTS.md)
+     */
+    static Device device(ExecutionDevice requested) {
+        if (requested == ExecutionDevice.CPU) {
+            return Device.cpu();
+        }
+        int gpus = get().getGpuCount();
+        if (gpus < 1) {
+            throw new DeviceUnavailableException("training on a GPU was requested, but the " + NAME + " engine of this"
+                    + " process sees no GPU (it needs a CUDA build of libtorch and a driver); train on the CPU or run"
+                    + " on a GPU worker");
+        }
+        return Device.gpu();
+    }
+}
