@@ -23,5 +23,8 @@ public final class Benchmarks {
         if (all || names.contains("formats")) {
             WeightFormatsBenchmark.run();
         }
+        if (all || names.contains("train")) {
+            TrainingBenchmark.run();
+        }
     }
 }

@@ -22,15 +22,17 @@ final class TrainingEngine {
     }
 
     /**
+     * Starts the engine with Condenser's settings and picks the device.
+     *
      * @throws DeviceUnavailableException for a GPU the engine does not see: DJL hands out gpu(0) even then, and
      *                                    operations on it fail later (FACTS.md)
      */
     static Device device(ExecutionDevice requested) {
+        Engine engine = get();
         if (requested == ExecutionDevice.CPU) {
             return Device.cpu();
         }
-        int gpus = get().getGpuCount();
-        if (gpus < 1) {
+        if (engine.getGpuCount() < 1) {
             throw new DeviceUnavailableException("training on a GPU was requested, but the " + NAME + " engine of this"
                     + " process sees no GPU (it needs a CUDA build of libtorch and a driver); train on the CPU or run"
                     + " on a GPU worker");

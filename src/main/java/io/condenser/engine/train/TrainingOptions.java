@@ -30,9 +30,10 @@ public record TrainingOptions(OptimizerSettings optimizer, LearningRateSchedule 
     }
 
     /**
-     * Fine-tuning defaults: SGD at 0.01 with momentum 0.9 (the recipe the corpus models were trained with; fine-tuning
-     * LeNet-300-100 with it keeps its accuracy, see bench/run train), constant rate, batches of 64, 5 epochs, seed 42,
-     * no validation, the first output as logits, on the CPU.
+     * Fine-tuning defaults: SGD at 0.01 with momentum 0.9, constant rate, batches of 64, 5 epochs, seed 42, no
+     * validation, the first output as logits, on the CPU. Measured with bench/run train on LeNet-300-100: after 90 %
+     * magnitude pruning it recovers 94.11 → 94.96 % (PyTorch's own fine-tuning: 94.86 %); on the converged model it
+     * moves 2 of 2,004 test images (95.26 → 95.16 %), where Adam 1e-4 moves 1 and recovers the pruned model equally.
      */
     public static TrainingOptions defaults() {
         return new TrainingOptions(OptimizerSettings.sgd(0.01, 0.9, 0), LearningRateSchedule.constant(), 64, 5, 42,
