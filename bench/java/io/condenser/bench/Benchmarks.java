@@ -26,5 +26,8 @@ public final class Benchmarks {
         if (all || names.contains("djl")) {
             DjlInterpreterBenchmark.run();
         }
+        if (all || names.contains("train")) {
+            TrainingBenchmark.run();
+        }
     }
 }

@@ -4,6 +4,11 @@ package io.condenser.engine.eval;
  * Process-wide DJL settings that must be in place before DJL's engines start: no downloads, no telemetry call to a
  * cloud metadata address, and deliberate PyTorch thread counts (FACTS.md: on 2 shared cores the defaults made training
  * 8x slower). Values given on the command line win.
+ *
+ * <p>The TorchScript graph executor's optimizer is off: once a module has run with gradients, the optimizer's
+ * differentiable graphs make the next inference-mode forward fail ("Inference tensors cannot be saved for backward";
+ * measured with a hand-written TorchScript MLP validated after a training epoch). It only speeds up repeated inference,
+ * which Condenser runs on ONNX Runtime.
  */
 public final class DjlSettings {
 
@@ -14,6 +19,7 @@ public final class DjlSettings {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
         setIfAbsent("ai.djl.pytorch.num_threads",
                 Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() - 1)));
     }

@@ -1,0 +1,48 @@
+package io.condenser.engine.train;
+
+/**
+ * Where a run stands after an epoch: what a checkpoint needs besides the weights to continue as the uninterrupted run
+ * would. The random state is the seed itself: the split and each epoch's shuffle are derived from the seed and the
+ * epoch's number alone.
+ *
+ * @param completedEpochs          epochs done; a resumed run starts with the next
+ * @param steps                    optimizer steps done, where the learning-rate schedule continues
+ * @param bestValidationLoss       lowest validation loss so far; NaN before the first or without validation
+ * @param bestEpoch                the epoch that reached it; 0 before
+ * @param epochsWithoutImprovement epochs since then, for early stopping
+ * @param trainSamples             the split's training samples, checked on resume
+ * @param validationSamples        the split's held-out samples, checked on resume
+ */
+public record LoopState(int completedEpochs, long steps, double bestValidationLoss, int bestEpoch,
+                        int epochsWithoutImprovement, long seed, int batchSize, int trainSamples,
+                        int validationSamples) {
+
+    static LoopState start(TrainingOptions options, DataSplit split) {
+        return new LoopState(0, 0, Double.NaN, 0, 0, options.seed(), options.batchSize(), split.train().length,
+                split.validation().length);
+    }
+
+    /** The state after one more epoch of {@code epochSteps} steps, with that epoch's validation loss (NaN if none). */
+    LoopState afterEpoch(long epochSteps, double validationLoss) {
+        int epoch = completedEpochs + 1;
+        boolean improved = !Double.isNaN(validationLoss)
+                && (Double.isNaN(bestValidationLoss) || validationLoss < bestValidationLoss);
+        return new LoopState(epoch, steps + epochSteps, improved ? validationLoss : bestValidationLoss,
+                improved ? epoch : bestEpoch, improved ? 0 : epochsWithoutImprovement + 1, seed, batchSize,
+                trainSamples, validationSamples);
+    }
+
+    /**
+     * @throws IncompatibleCheckpointException when this state was saved by a run that split or shuffled the data
+     *                                         differently: resuming it would not continue that run
+     */
+    void checkResumableWith(TrainingOptions options, DataSplit split) {
+        if (seed != options.seed() || batchSize != options.batchSize() || trainSamples != split.train().length
+                || validationSamples != split.validation().length) {
+            throw new IncompatibleCheckpointException("the checkpoint comes from a run with seed " + seed
+                    + ", batches of " + batchSize + " and " + trainSamples + " + " + validationSamples
+                    + " training + validation samples; this run has seed " + options.seed() + ", batches of "
+                    + options.batchSize() + " and " + split.train().length + " + " + split.validation().length);
+        }
+    }
+}

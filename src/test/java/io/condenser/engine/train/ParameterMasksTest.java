@@ -1,0 +1,93 @@
+package io.condenser.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.eval.DjlSettings;
+import io.condenser.testing.DjlTestNetworks;
+import io.condenser.testing.TrainingTestData;
+import java.io.IOException;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ParameterMasksTest {
+
+    private static final int FEATURES = 8;
+    private static final int CLASSES = 3;
+    private static final Shape SAMPLE = new Shape(FEATURES);
+
+    private NDManager manager;
+
+    @BeforeEach
+    void startEngine() {
+        DjlSettings.apply();
+        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    }
+
+    @AfterEach
+    void freeParameters() {
+        manager.close();
+    }
+
+    /** Momentum, Adam's moments and weight decay would all move a masked weight if the mask lagged one step. */
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void maskedEntriesAreExactlyZeroAfterTrainingAndTheOthersTrained(OptimizerKind kind) throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        String name = block.getParameters().keys().get(0);
+        float[] before = block.getParameters().get(name).getArray().toFloatArray();
+        boolean[] keep = new boolean[before.length];
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = random.nextDouble() < 0.3;
+        }
+        OptimizerSettings optimizer = switch (kind) {
+            case SGD -> OptimizerSettings.sgd(0.05, 0.9, 1e-3);
+            case ADAM -> OptimizerSettings.adam(0.01, 1e-3);
+            case ADAMW -> OptimizerSettings.adamW(0.01, 0.05);
+        };
+
+        TrainingResult result = TrainingLoop.of(TrainingOptions.defaults().withOptimizer(optimizer).withBatchSize(16)
+                        .withEpochs(3))
+                .withMasks(ParameterMasks.of(Map.of(name, keep)))
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 40, 7), TaskMonitor.NONE);
+
+        float[] after = block.getParameters().get(name).getArray().toFloatArray();
+        int changed = 0;
+        for (int i = 0; i < after.length; i++) {
+            if (!keep[i]) {
+                assertThat(after[i]).as("masked entry %d", i).isEqualTo(0f);
+            } else if (after[i] != before[i]) {
+                changed++;
+            }
+        }
+        assertThat(changed).isGreaterThan(20);
+        assertThat(result.epochs().getLast().trainAccuracy()).isGreaterThan(0.8);
+    }
+
+    @Test
+    void aMaskMustFitAParameterOfTheModel() {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        String name = block.getParameters().keys().get(0);
+        TrainingData data = TrainingTestData.blobs(CLASSES, FEATURES, 10, 7);
+
+        assertThatThrownBy(() -> TrainingLoop.of(TrainingOptions.defaults())
+                .withMasks(ParameterMasks.of(Map.of("fc9.weight", new boolean[3])))
+                .train(block, SAMPLE, data, TaskMonitor.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'fc9.weight', which is no");
+        assertThatThrownBy(() -> TrainingLoop.of(TrainingOptions.defaults())
+                .withMasks(ParameterMasks.of(Map.of(name, new boolean[3])))
+                .train(block, SAMPLE, data, TaskMonitor.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 3 entries");
+    }
+}

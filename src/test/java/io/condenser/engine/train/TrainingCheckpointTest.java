@@ -1,0 +1,126 @@
+package io.condenser.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.eval.DjlSettings;
+import io.condenser.testing.DjlTestNetworks;
+import io.condenser.testing.TrainingTestData;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TrainingCheckpointTest {
+
+    private static final int FEATURES = 8;
+    private static final int CLASSES = 3;
+    private static final Shape SAMPLE = new Shape(FEATURES);
+    private static final TrainingData DATA = TrainingTestData.blobs(CLASSES, FEATURES, 30, 7);
+    /** Plain SGD keeps no optimizer state, so a resumed run must continue exactly. */
+    private static final TrainingOptions OPTIONS = TrainingOptions.defaults()
+            .withOptimizer(OptimizerSettings.sgd(0.05, 0, 0))
+            .withSchedule(LearningRateSchedule.step(1, 0.7))
+            .withBatchSize(16)
+            .withEpochs(4)
+            .withValidation(ValidationSettings.holdOut(0.2).withPatience(10));
+
+    private NDManager manager;
+
+    @BeforeEach
+    void startEngine() {
+        DjlSettings.apply();
+        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    }
+
+    @AfterEach
+    void freeParameters() {
+        manager.close();
+    }
+
+    @Test
+    void aRunResumedAfterAnEpochEndsWithTheWeightsOfTheUninterruptedRun() throws IOException {
+        Block uninterrupted = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Map<Integer, byte[]> checkpoints = new LinkedHashMap<>();
+        TrainingResult whole = TrainingLoop.of(OPTIONS).checkpointTo(epoch -> new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+                checkpoints.put(epoch, toByteArray());
+            }
+        }).train(uninterrupted, SAMPLE, DATA, TaskMonitor.NONE);
+
+        // Another initialization: whatever the resumed run ends with comes from the checkpoint and the training.
+        Block resumed = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, manager);
+        TrainingCheckpoint afterEpoch2 = TrainingCheckpoint.read(new ByteArrayInputStream(checkpoints.get(2)));
+        TrainingResult rest = TrainingLoop.of(OPTIONS).resumeFrom(afterEpoch2)
+                .train(resumed, SAMPLE, DATA, TaskMonitor.NONE);
+
+        assertThat(checkpoints).containsOnlyKeys(1, 2, 3, 4);
+        assertThat(afterEpoch2.state().completedEpochs()).isEqualTo(2);
+        assertThat(afterEpoch2.state().steps()).isEqualTo(2 * 5);
+        assertThat(rest.epochs()).extracting(EpochReport::epoch).containsExactly(3, 4);
+        assertThat(rest.epochs()).extracting(EpochReport::trainLoss)
+                .containsExactly(whole.epochs().get(2).trainLoss(), whole.epochs().get(3).trainLoss());
+        assertThat(rest.epochs()).extracting(EpochReport::learningRate)
+                .containsExactly(whole.epochs().get(2).learningRate(), whole.epochs().get(3).learningRate());
+        assertThat(rest.bestEpoch()).isEqualTo(whole.bestEpoch());
+        assertThat(values(resumed)).hasSize(4).containsExactlyElementsOf(values(uninterrupted));
+        assertThat(values(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, manager)).getFirst())
+                .isNotEqualTo(values(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager)).getFirst());
+    }
+
+    @Test
+    void aCheckpointOfTheLastEpochLeavesNothingToDo() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        ByteArrayOutputStream last = new ByteArrayOutputStream();
+        TrainingLoop.of(OPTIONS.withEpochs(1)).checkpointTo(epoch -> last).train(block, SAMPLE, DATA,
+                TaskMonitor.NONE);
+
+        TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(1))
+                .resumeFrom(TrainingCheckpoint.read(new ByteArrayInputStream(last.toByteArray())))
+                .train(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 2, manager), SAMPLE, DATA, TaskMonitor.NONE);
+
+        assertThat(result.epochs()).isEmpty();
+        assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.COMPLETED);
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelOrRunIsRefused() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TrainingLoop.of(OPTIONS.withEpochs(1)).checkpointTo(epoch -> out).train(block, SAMPLE, DATA,
+                TaskMonitor.NONE);
+        byte[] bytes = out.toByteArray();
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.read(new ByteArrayInputStream(bytes));
+
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS).resumeFrom(checkpoint)
+                .train(DjlTestNetworks.mlp(SAMPLE, 32, CLASSES, 1, manager), SAMPLE, DATA, TaskMonitor.NONE))
+                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("(16, 8) in the checkpoint");
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS.withBatchSize(8)).resumeFrom(checkpoint)
+                .train(block, SAMPLE, DATA, TaskMonitor.NONE))
+                .isInstanceOf(IncompatibleCheckpointException.class);
+        assertThatThrownBy(() -> TrainingCheckpoint.read(new ByteArrayInputStream(Arrays.copyOf(bytes,
+                bytes.length - 10)))).isInstanceOf(IncompatibleCheckpointException.class)
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() -> TrainingCheckpoint.read(new ByteArrayInputStream(new byte[] {0, 3, 'a', 'b', 'c'})))
+                .isInstanceOf(IncompatibleCheckpointException.class);
+    }
+
+    private static List<float[]> values(Block block) {
+        return block.getParameters().stream().map(Pair::getValue).map(Parameter::getArray)
+                .map(array -> array.toFloatArray()).toList();
+    }
+}

@@ -1,0 +1,254 @@
+package io.condenser.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.initializer.NormalInitializer;
+import io.condenser.engine.TaskCancelledException;
+import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.data.NumpyDataset;
+import io.condenser.engine.eval.DjlSettings;
+import io.condenser.engine.eval.ExecutionDevice;
+import io.condenser.testing.DjlTestNetworks;
+import io.condenser.testing.TestDatasets;
+import io.condenser.testing.TrainingTestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingLoopTest {
+
+    private static final int FEATURES = 8;
+    private static final int CLASSES = 3;
+    private static final Shape SAMPLE = new Shape(FEATURES);
+    private static final TrainingOptions OPTIONS = TrainingOptions.defaults()
+            .withOptimizer(OptimizerSettings.sgd(0.05, 0.9, 0))
+            .withBatchSize(16)
+            .withEpochs(5)
+            .withValidation(ValidationSettings.holdOut(0.2));
+
+    private NDManager manager;
+
+    @BeforeEach
+    void startEngine() {
+        DjlSettings.apply();
+        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    }
+
+    @AfterEach
+    void freeParameters() {
+        manager.close();
+    }
+
+    @Test
+    void lossFallsAndAccuracyRisesOnSeparableData() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        List<EpochReport> heard = new ArrayList<>();
+
+        TrainingResult result = TrainingLoop.of(OPTIONS).onEpoch(heard::add)
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 60, 7), TaskMonitor.NONE);
+
+        List<EpochReport> epochs = result.epochs();
+        assertThat(epochs).hasSize(5).isEqualTo(heard);
+        assertThat(epochs).extracting(EpochReport::epoch).containsExactly(1, 2, 3, 4, 5);
+        assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.COMPLETED);
+        EpochReport first = epochs.getFirst();
+        EpochReport last = epochs.getLast();
+        assertThat(last.trainLoss()).isLessThan(first.trainLoss() / 2);
+        assertThat(last.trainAccuracy()).isGreaterThan(first.trainAccuracy()).isGreaterThan(0.9);
+        assertThat(last.validationAccuracy().orElseThrow()).isGreaterThan(0.9);
+        assertThat(last.validationLoss().orElseThrow()).isLessThan(0.3);
+        assertThat(last.predictedClasses()).isEqualTo(CLASSES);
+        assertThat(last.labelClasses()).isEqualTo(CLASSES);
+        assertThat(last.collapsed()).isFalse();
+        assertThat(last.learningRate()).isEqualTo(0.05);
+        assertThat(last.samplesPerSecond()).isPositive();
+        assertThat(result.bestEpoch()).isBetween(1, 5);
+    }
+
+    @Test
+    void theEpochReportsFollowAStepSchedule() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+
+        TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(4).withSchedule(LearningRateSchedule.step(2, 0.1)))
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE);
+
+        assertThat(result.epochs()).extracting(EpochReport::learningRate)
+                .containsExactly(0.05, 0.05, 0.05 * 0.1, 0.05 * 0.1);
+    }
+
+    @Test
+    void theLastPartialBatchIsAStep() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        List<String> progress = new ArrayList<>();
+
+        // 60 samples, 12 held out: 48 train in batches of 20, 20 and 8
+        TrainingLoop.of(OPTIONS.withEpochs(1).withBatchSize(20))
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), recording(progress));
+
+        assertThat(progress).containsExactly("epoch 1/1, batch 1/3", "epoch 1/1, batch 2/3", "epoch 1/1, batch 3/3");
+    }
+
+    @Test
+    void stopsEarlyOnceTheValidationLossStopsImproving() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, manager);
+        TrainingOptions options = OPTIONS.withOptimizer(OptimizerSettings.adam(0.01, 0)).withEpochs(40)
+                .withValidation(ValidationSettings.holdOut(0.3).withPatience(3));
+
+        // Random labels: the network memorizes the training samples and the held-out loss rises.
+        TrainingResult result = TrainingLoop.of(options)
+                .train(block, SAMPLE, TrainingTestData.noise(120, FEATURES, CLASSES, 3), TaskMonitor.NONE);
+
+        assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.EARLY_STOPPED);
+        assertThat(result.epochs()).hasSize(result.bestEpoch() + 3).hasSizeLessThan(40);
+        double best = result.bestValidationLoss().orElseThrow();
+        assertThat(result.epochs().get(result.bestEpoch() - 1).validationLoss()).hasValue(best);
+        assertThat(result.epochs().subList(result.bestEpoch(), result.epochs().size()))
+                .allSatisfy(report -> assertThat(report.validationLoss().orElseThrow()).isGreaterThanOrEqualTo(best));
+    }
+
+    @Test
+    void cancellationStopsBetweenBatches() {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        float[] before = block.getParameters().get(0).getValue().getArray().toFloatArray();
+        List<String> progress = new ArrayList<>();
+        TaskMonitor cancelsBeforeTheFourthBatch = new TaskMonitor() {
+            @Override
+            public void progress(double fraction, String message) {
+                progress.add(message);
+            }
+
+            @Override
+            public void checkCancelled() {
+                if (progress.size() == 3) {
+                    throw new TaskCancelledException("cancelled");
+                }
+            }
+        };
+        List<EpochReport> heard = new ArrayList<>();
+
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS).onEpoch(heard::add)
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 60, 7), cancelsBeforeTheFourthBatch))
+                .isInstanceOf(TaskCancelledException.class);
+
+        assertThat(progress).containsExactly("epoch 1/5, batch 1/9", "epoch 1/5, batch 2/9", "epoch 1/5, batch 3/9");
+        assertThat(heard).isEmpty();
+        assertThat(block.getParameters().get(0).getValue().getArray().toFloatArray()).isNotEqualTo(before);
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingWithTheReason() {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        block.getParameters().get(0).getValue().getArray().set(new NDIndex("0, 0"), Float.NaN);
+
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS)
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("NaN in epoch 1, batch 1 at learning rate 0.05");
+    }
+
+    @Test
+    void predictionsCollapsedOnOneClassAreReported() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        block.getParameters().get(3).getValue().getArray().set(new NDIndex("0"), 1000f);
+
+        TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(1).withOptimizer(OptimizerSettings.sgd(1e-6, 0, 0)))
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE);
+
+        EpochReport report = result.epochs().getFirst();
+        assertThat(report.collapsed()).isTrue();
+        assertThat(report.predictedClasses()).isEqualTo(1);
+        assertThat(report.dominantPredictionShare()).isEqualTo(1.0);
+        assertThat(report.validationAccuracy().orElseThrow()).isLessThan(0.5);
+    }
+
+    @Test
+    void samplesFromADatasetFileAreReshapedToTheModelsInput(@TempDir Path dir) throws IOException {
+        TrainingData blobs = TrainingTestData.blobs(CLASSES, FEATURES, 20, 7);
+        float[] x = new float[blobs.size() * FEATURES];
+        long[] y = new long[blobs.size()];
+        for (int i = 0; i < blobs.size(); i++) {
+            blobs.copySample(i, x, i * FEATURES);
+            y[i] = blobs.label(i);
+        }
+        Path file = dir.resolve("blobs.npz");
+        Files.write(file, TestDatasets.labelled(x, FEATURES, y, true));
+        Shape image = new Shape(1, 2, 4);
+        Block block = DjlTestNetworks.mlp(image, 16, CLASSES, 1, manager);
+
+        TrainingResult result;
+        try (NumpyDataset dataset = NumpyDataset.open(file, 1 << 20)) {
+            result = TrainingLoop.of(OPTIONS).train(block, image, TrainingData.read(dataset), TaskMonitor.NONE);
+        }
+
+        assertThat(result.epochs().getLast().validationAccuracy().orElseThrow()).isGreaterThan(0.9);
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS).train(block, new Shape(3, 3), blobs, TaskMonitor.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 values each");
+    }
+
+    @Test
+    void theLogitsAreTheOutputTheOptionsName() throws IOException {
+        Block embedding = Linear.builder().setUnits(2).build();
+        Block classifier = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block twoOutputs = new ParallelBlock(
+                outputs -> new NDList(outputs.get(0).singletonOrThrow(), outputs.get(1).singletonOrThrow()),
+                List.of(embedding, classifier));
+        twoOutputs.setInitializer(new NormalInitializer(0.1f), Parameter.Type.WEIGHT);
+        twoOutputs.initialize(manager, DataType.FLOAT32, new Shape(1, FEATURES));
+        TrainingData data = TrainingTestData.blobs(CLASSES, FEATURES, 20, 7);
+
+        TrainingResult result = TrainingLoop.of(OPTIONS.withLogitsOutput(1)).train(twoOutputs, SAMPLE, data,
+                TaskMonitor.NONE);
+
+        assertThat(result.epochs().getLast().trainAccuracy()).isGreaterThan(0.9);
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS.withLogitsOutput(2)).train(twoOutputs, SAMPLE, data,
+                TaskMonitor.NONE)).isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("the logits are output 2, but the model has 2 outputs");
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS).train(twoOutputs, SAMPLE, data, TaskMonitor.NONE))
+                .isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("the labels go up to 2, but output 0 has 2 classes");
+    }
+
+    @Test
+    void aGpuIsRefusedWhenTheEngineHasNone() {
+        assumeThat(Engine.getEngine("PyTorch").getGpuCount()).isZero();
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+
+        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS.withDevice(ExecutionDevice.GPU))
+                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE))
+                .isInstanceOf(DeviceUnavailableException.class)
+                .hasMessageContaining("sees no GPU");
+    }
+
+    private static TaskMonitor recording(List<String> messages) {
+        return new TaskMonitor() {
+            @Override
+            public void progress(double fraction, String message) {
+                messages.add(message);
+            }
+
+            @Override
+            public void checkCancelled() {
+            }
+        };
+    }
+}
