@@ -181,7 +181,7 @@ public class JobPlanner {
             return;
         }
         String selector = ofType.getFirst().selectorField();
-        Object method = fields.get(selector);
+        Object method = selector == null ? type : fields.get(selector);
         List<String> methods = ofType.stream().map(StepDefinition::method).toList();
         StepDefinition definition = method instanceof String m
                 ? catalog.find((String) type, m).orElse(null) : null;
@@ -191,7 +191,8 @@ public class JobPlanner {
             return;
         }
         int before = problems.size();
-        Map<String, Object> values = checkFields(definition.parameters(), fields, path, Set.of("type", selector),
+        Map<String, Object> values = checkFields(definition.parameters(), fields, path,
+                selector == null ? Set.of("type") : Set.of("type", selector),
                 type + "/" + definition.method(), problems);
         if (problems.size() > before) {
             return;
@@ -205,7 +206,9 @@ public class JobPlanner {
         steps.add(new PlannedJob.PlannedStep(index, definition, arguments));
         Map<String, Object> normalized = new LinkedHashMap<>();
         normalized.put("type", type);
-        normalized.put(selector, definition.method());
+        if (selector != null) {
+            normalized.put(selector, definition.method());
+        }
         normalized.putAll(values);
         normalizedSteps.add(normalized);
     }
@@ -235,7 +238,7 @@ public class JobPlanner {
             if (value == null) {
                 if (parameter.required()) {
                     problems.add(new FieldProblem(field, "required"));
-                } else {
+                } else if (parameter.defaultValue() != null) {
                     values.put(parameter.name(), parameter.defaultValue());
                 }
                 continue;

@@ -32,6 +32,12 @@ public record ParameterDefinition(String name, Kind kind, boolean required, List
                 List.of());
     }
 
+    /** A free text without a default: absent unless the step names it. */
+    public static ParameterDefinition text(String name, String description) {
+        return new ParameterDefinition(name, Kind.STRING, false, List.of(), null, description, null, null,
+                List.of());
+    }
+
     public static ParameterDefinition flag(String name, boolean defaultValue, String description) {
         return new ParameterDefinition(name, Kind.BOOLEAN, false, List.of(), defaultValue, description, null, null,
                 List.of());

@@ -15,7 +15,8 @@ public record PlannedJob(JobSpecDocument normalized, Device device, List<Planned
     /** A step of the pipeline with its checked arguments. */
     public record PlannedStep(int index, StepDefinition definition, StepArguments arguments) {
         public String label() {
-            return definition.type() + "/" + definition.method();
+            return definition.selectorField() == null ? definition.type()
+                    : definition.type() + "/" + definition.method();
         }
 
         /** The datasets the step's parameters name, with the field that names each. */

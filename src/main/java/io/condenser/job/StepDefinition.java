@@ -13,6 +13,7 @@ public interface StepDefinition {
 
     String type();
 
+    /** The step field whose value names the method among those of its type; null when the type is the method. */
     String selectorField();
 
     String method();
