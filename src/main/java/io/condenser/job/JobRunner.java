@@ -61,10 +61,13 @@ public class JobRunner {
     private final JsonMapper json;
     private final JobMetrics jobMetrics;
     private final JobEventLog events;
+    private final JobCheckpoints checkpoints;
 
     public JobRunner(JobRepository jobs, JobMetricRepository metrics, JobPlanner planner, JobQueue queue,
                      ModelService models, DatasetService datasets, ArtifactStore store,
-                     TransactionTemplate transactions, JsonMapper json, JobMetrics jobMetrics, JobEventLog events) {
+                     TransactionTemplate transactions, JsonMapper json, JobMetrics jobMetrics, JobEventLog events,
+                     JobCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.jobMetrics = jobMetrics;
         this.events = events;
         this.jobs = jobs;
@@ -153,7 +156,8 @@ public class JobRunner {
                 stepEvents.line("info", "started", Map.of());
                 long stepStart = System.nanoTime();
                 PipelineStep.Outcome outcome = step.definition().create(step.arguments(),
-                                new StepContext(opened, runtime, stepEvents))
+                                new StepContext(opened, runtime, stepEvents,
+                                        new StepCheckpoints(checkpoints, claim, step.index(), workDir)))
                         .apply(model, stepsMonitor.slice((double) step.index() / count,
                                 (double) (step.index() + 1) / count));
                 model = outcome.model();

@@ -5,6 +5,7 @@ import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.job.ClaimedJob;
 import io.condenser.job.Device;
 import io.condenser.job.JobError;
+import io.condenser.job.JobCheckpoints;
 import io.condenser.job.JobQueue;
 import io.condenser.job.JobRunner;
 import io.condenser.job.JobStatus;
@@ -47,6 +48,7 @@ public class Worker implements SmartLifecycle {
 
     private final JobQueue queue;
     private final JobRunner runner;
+    private final JobCheckpoints checkpoints;
     private final WorkerProperties properties;
     private final DataSource dataSource;
     private final JsonMapper json;
@@ -68,7 +70,8 @@ public class Worker implements SmartLifecycle {
     private Thread loop;
 
     public Worker(JobQueue queue, JobRunner runner, WorkerProperties properties, DataSource dataSource,
-                  JsonMapper json, MeterRegistry registry) {
+                  JsonMapper json, MeterRegistry registry, JobCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         Gauge.builder("condenser.worker.busy.slots", running, Map::size)
                 .description("Jobs this worker runs now").register(registry);
         Gauge.builder("condenser.worker.slots", properties, WorkerProperties::slots)
@@ -214,6 +217,7 @@ public class Worker implements SmartLifecycle {
             if (reaped > 0) {
                 log.info("reaped {} job(s) whose worker stopped heartbeating", reaped);
             }
+            checkpoints.deleteOfFinishedJobs();
         } catch (RuntimeException e) {
             log.warn("reaping expired leases failed: {}", e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.condenser.testing;
 
+import io.condenser.job.JobCheckpoints;
 import io.condenser.job.JobQueue;
 import io.condenser.job.JobRunner;
 import io.condenser.worker.Worker;
@@ -24,7 +25,8 @@ public final class TestWorkers {
                 pollInterval, Duration.ofMillis(250), maxAttempts,
                 Path.of(System.getProperty("java.io.tmpdir"), "condenser-test-work"));
         Worker worker = new Worker(context.getBean(JobQueue.class), context.getBean(JobRunner.class), properties,
-                context.getBean(DataSource.class), context.getBean(JsonMapper.class), new SimpleMeterRegistry());
+                context.getBean(DataSource.class), context.getBean(JsonMapper.class), new SimpleMeterRegistry(),
+                context.getBean(JobCheckpoints.class));
         worker.start();
         return worker;
     }
