@@ -83,6 +83,11 @@ public final class DatasetFeed {
                 + ", which does not fit input '" + input.name() + "' " + input.shape());
     }
 
+    /** The shape one sample is fed to the model with, without the batch dimension. */
+    public long[] sampleShape() {
+        return sampleShape.clone();
+    }
+
     public OptionalLong fixedBatchSize() {
         return fixedBatchSize;
     }

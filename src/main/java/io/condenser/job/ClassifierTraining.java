@@ -1,0 +1,120 @@
+package io.condenser.job;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.TaskMonitor;
+import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.data.NumpyDataset;
+import io.condenser.engine.eval.DatasetFeed;
+import io.condenser.engine.graph.GraphBlockOptions;
+import io.condenser.engine.graph.OnnxGraphBlock;
+import io.condenser.engine.train.EpochReport;
+import io.condenser.engine.train.GraphTraining;
+import io.condenser.engine.train.IncompatibleCheckpointException;
+import io.condenser.engine.train.TrainingCheckpoint;
+import io.condenser.engine.train.TrainingData;
+import io.condenser.engine.train.TrainingLoop;
+import io.condenser.engine.train.TrainingOptions;
+import io.condenser.engine.train.TrainingResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trains an ONNX classifier as a job step: the training arguments turned into the loop's options, one event per epoch,
+ * a checkpoint per epoch, and a resume from the checkpoint an earlier attempt of the job left.
+ */
+final class ClassifierTraining {
+
+    private ClassifierTraining() {
+    }
+
+    /** @param resumedAfterEpoch the epoch whose checkpoint the run continued from; 0 for a run from the start */
+    record Outcome(ModelProto model, TrainingResult result, int resumedAfterEpoch) {
+    }
+
+    static Outcome train(ModelProto model, GraphBlockOptions hooks, StepArguments arguments, StepContext context,
+                         TaskMonitor monitor) throws IOException {
+        NumpyDataset dataset = context.datasets().get(arguments.dataset("datasetId"));
+        TrainingOptions options = TrainingArguments.options(arguments, context.runtime().device(),
+                TrainingArguments.logitsOutput(arguments, model));
+        TrainingLoop loop = TrainingLoop.of(options)
+                .onEpoch(report -> recordEpoch(report, context))
+                .checkpointTo(context.checkpoints().sink());
+        Optional<TrainingCheckpoint> checkpoint = resumable(context);
+        if (checkpoint.isPresent()) {
+            loop = loop.resumeFrom(checkpoint.get());
+        }
+        Shape sampleShape = new Shape(DatasetFeed.of(model, dataset).sampleShape());
+        GraphTraining.Trained trained = GraphTraining.train(model, hooks, loop, options, sampleShape,
+                TrainingData.read(dataset), monitor);
+        return new Outcome(trained.model(), trained.result(),
+                checkpoint.map(c -> c.state().completedEpochs()).orElse(0));
+    }
+
+    /** Why the model's graph cannot be executed for training; compiled once and dropped. */
+    static Optional<String> whyNotExecutable(ModelProto model) {
+        try (NDManager manager = OnnxGraphBlock.engine().newBaseManager()) {
+            OnnxGraphBlock.build(model, manager);
+            return Optional.empty();
+        } catch (UnsupportedModelException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static Optional<TrainingCheckpoint> resumable(StepContext context) throws IOException {
+        try {
+            Optional<TrainingCheckpoint> latest = context.checkpoints().latest();
+            latest.ifPresent(c -> context.events().info("resuming after epoch " + c.state().completedEpochs()
+                    + " from the checkpoint an earlier attempt left"));
+            return latest;
+        } catch (IncompatibleCheckpointException e) {
+            context.events().warning("the checkpoint an earlier attempt left cannot be resumed (" + e.getMessage()
+                    + "); training starts over");
+            return Optional.empty();
+        }
+    }
+
+    private static void recordEpoch(EpochReport report, StepContext context) {
+        Map<String, Number> metrics = new LinkedHashMap<>();
+        metrics.put("epochs", report.epochs());
+        metrics.put("trainLoss", report.trainLoss());
+        metrics.put("trainAccuracy", report.trainAccuracy());
+        report.validationLoss().ifPresent(v -> metrics.put("validationLoss", v));
+        report.validationAccuracy().ifPresent(v -> metrics.put("validationAccuracy", v));
+        metrics.put("learningRate", report.learningRate());
+        metrics.put("seconds", report.seconds());
+        metrics.put("samplesPerSecond", report.samplesPerSecond());
+        context.events().epoch(report.epoch(), metrics);
+        if (report.collapsed()) {
+            context.events().warning("epoch " + report.epoch() + ": the model predicts one class for every sample"
+                    + " although the labels hold " + report.labelClasses() + "; the learning rate may be too high");
+        }
+    }
+
+    /** What a training run did, as step counters. */
+    static List<StepCounter> counters(Outcome outcome) {
+        TrainingResult result = outcome.result();
+        List<StepCounter> counters = new ArrayList<>();
+        counters.add(StepCounter.count("epochsRun", result.epochs().size()));
+        counters.add(StepCounter.count("resumedAfterEpoch", outcome.resumedAfterEpoch()));
+        counters.add(StepCounter.count("stoppedEarly",
+                result.stopReason() == TrainingResult.StopReason.EARLY_STOPPED ? 1 : 0));
+        if (!result.epochs().isEmpty()) {
+            EpochReport last = result.epochs().getLast();
+            counters.add(new StepCounter("finalTrainLoss", last.trainLoss(), "loss"));
+            counters.add(StepCounter.ratio("finalTrainAccuracy", last.trainAccuracy()));
+            last.validationAccuracy().ifPresent(v -> counters.add(StepCounter.ratio("finalValidationAccuracy", v)));
+            counters.add(new StepCounter("secondsPerEpoch",
+                    result.epochs().stream().mapToDouble(EpochReport::seconds).average().orElse(0), "seconds"));
+        }
+        if (result.bestEpoch() > 0) {
+            counters.add(StepCounter.count("bestEpoch", result.bestEpoch()));
+        }
+        return counters;
+    }
+}
