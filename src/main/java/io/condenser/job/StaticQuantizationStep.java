@@ -146,11 +146,17 @@ class StaticQuantizationStep extends QuantizationStep {
     }
 
     private static List<StepCounter> counters(StaticQuantizationReport report, long samples) {
+        List<StepCounter> counters = new ArrayList<>(counters(report));
+        counters.add(StepCounter.count("calibrationSamples", samples));
+        return counters;
+    }
+
+    /** What a static quantization did, however its activation ranges were found. */
+    static List<StepCounter> counters(StaticQuantizationReport report) {
         List<StepCounter> counters = new ArrayList<>(DynamicQuantizationStep.counters(report.operators()));
         counters.add(StepCounter.count("foldedBatchNorms", report.foldedBatchNorms()));
         counters.add(StepCounter.count("absorbedActivations", report.absorbedActivations()));
         counters.add(StepCounter.count("calibratedTensors", report.calibratedTensors()));
-        counters.add(StepCounter.count("calibrationSamples", samples));
         return counters;
     }
 }

@@ -65,6 +65,35 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     }
 
     @Test
+    void quantizationAwareTrainingExportsInt8AndReportsItNextToPostTrainingQuantization() {
+        ApiClient api = api();
+        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
+                .get("id").asString();
+        String datasetId = uploadSeparableDataset(api, true);
+
+        ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "quantize", "mode", "qat", "datasetId", datasetId, "epochs", 8,
+                        "learningRate", 0.05, "validationFraction", 0)),
+                "evaluation", Map.of("datasetId", datasetId, "batchSize", 50, "latencyRuns", 3)));
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        JsonNode job = api.awaitJob(submitted.header("Location"), Duration.ofSeconds(180), "SUCCEEDED", "FAILED",
+                "CANCELLED");
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = job.get("metrics");
+        // The untrained model quantized after the fact keeps its chance-level accuracy; trained, it learns the labels.
+        assertThat(counter(metrics, "qatTop1")).as(metrics.toString()).isGreaterThanOrEqualTo(0.85)
+                .isGreaterThan(counter(metrics, "ptqTop1") + 0.3);
+        assertThat(metrics.at("/result/accuracy/top1").asDouble()).isEqualTo(counter(metrics, "qatTop1"));
+        assertThat(counter(metrics, "rangesFromTraining")).isPositive();
+        JsonNode operators = api.get("/v1/models/" + job.get("resultModelId").asString()).json()
+                .at("/inspection/operators");
+        assertThat(operators.get("QuantizeLinear").asInt()).isPositive();
+        assertThat(operators.get("DequantizeLinear").asInt()).isPositive();
+        assertThat(events(api, job.get("id").asString(), "epoch")).hasSize(8);
+    }
+
+    @Test
     void aDatasetWithoutLabelsIsRefusedBeforeTheJobIsQueued() {
         ApiClient api = api();
         String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()

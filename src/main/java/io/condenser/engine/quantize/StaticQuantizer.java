@@ -8,7 +8,10 @@ import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.quantize.QuantizationReport.SkippedNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -55,8 +58,44 @@ public final class StaticQuantizer {
         }
         Map<String, TensorRange> ranges = new Calibrator(runtime).calibrate(folding.model(),
                 plan.calibratedTensors(), calibrationData, options.calibration(), monitor.slice(0, 0.9));
+        return rewrite(plan, ranges, skipped, folding, options, monitor.slice(0.9, 1));
+    }
+
+    /**
+     * Quantizes with activation ranges known already, such as those observed during quantization-aware training, so
+     * that the int8 model uses the scales the model was trained with; calibrated tensors without a known range are
+     * calibrated on the data. Batch norms are not folded here: a model trained for this has them folded before.
+     */
+    public StaticQuantizedModel quantizeWithRanges(ModelProto model, StaticQuantizationOptions options,
+                                                   Map<String, TensorRange> knownRanges,
+                                                   Iterable<List<HostTensor>> calibrationData, TaskMonitor monitor)
+            throws IOException {
+        StaticQuantizationOptions unfolded = new StaticQuantizationOptions(options.activationType(),
+                options.perChannel(), options.calibration(), false);
+        StaticQuantizationPlan plan = StaticQuantizationPlan.of(model, unfolded);
+        BatchNormFolding folding = new BatchNormFolding(model, 0, List.of());
+        Map<String, TensorRange> ranges = new LinkedHashMap<>();
+        Set<String> unknown = new LinkedHashSet<>();
+        for (String tensor : plan.calibratedTensors()) {
+            TensorRange known = knownRanges.get(tensor);
+            if (known != null) {
+                ranges.put(tensor, known);
+            } else {
+                unknown.add(tensor);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            ranges.putAll(new Calibrator(runtime).calibrate(model, unknown, calibrationData, unfolded.calibration(),
+                    monitor.slice(0, 0.9)));
+        }
+        return rewrite(plan, ranges, plan.skipped(), folding, unfolded, monitor.slice(0.9, 1));
+    }
+
+    private static StaticQuantizedModel rewrite(StaticQuantizationPlan plan, Map<String, TensorRange> ranges,
+                                                List<SkippedNode> skipped, BatchNormFolding folding,
+                                                StaticQuantizationOptions options, TaskMonitor monitor) {
         QdqRewrite rewrite = new QdqRewrite(folding.model(), plan, ranges, options);
-        ModelProto quantized = rewrite.rewrite(monitor.slice(0.9, 1));
+        ModelProto quantized = rewrite.rewrite(monitor);
         int absorbed = (int) plan.quantizedNodes().stream().filter(q -> q.absorbedActivation() != null).count();
         return new StaticQuantizedModel(quantized,
                 report(rewrite.quantizedCounts(), skipped, folding, absorbed, ranges.size(), options));
