@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
 import io.condenser.testing.TestModels;
-import io.condenser.testing.TestPostgres;
 import io.condenser.testing.TestWorkers;
-import java.nio.file.Files;
+import io.condenser.testing.WorkerProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,7 @@ class WorkerCrashTest extends IntegrationTestSupport {
         String location = submitted.header("Location");
         UUID id = UUID.fromString(submitted.json().get("id").asString());
 
-        Process child = startWorkerProcess();
+        Process child = WorkerProcesses.start(workDir, storageRoot());
         try {
             awaitStatus(location, "RUNNING", Duration.ofSeconds(90));
             String owner = jdbc.sql("SELECT lease_owner FROM jobs WHERE id = ?").param(id).query(String.class)
@@ -62,24 +61,6 @@ class WorkerCrashTest extends IntegrationTestSupport {
         } finally {
             survivor.stop();
         }
-    }
-
-    private Process startWorkerProcess() throws Exception {
-        TestPostgres.Connection database = TestPostgres.shared();
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Path log = Files.createFile(workDir.resolve("worker.log"));
-        return new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.condenser.CondenserApplication",
-                "--spring.datasource.url=" + database.url(),
-                "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password(),
-                "--condenser.storage.root=" + storageRoot(),
-                "--condenser.api.enabled=false",
-                "--server.port=0",
-                "--condenser.worker.lease=2s",
-                "--condenser.worker.heartbeat=500ms",
-                "--condenser.worker.work-dir=" + workDir.resolve("work")))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private JsonNode awaitStatus(String location, String status, Duration timeout) {
