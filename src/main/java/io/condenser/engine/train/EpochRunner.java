@@ -62,6 +62,19 @@ final class EpochRunner {
         return new Outcome(report, stepsPerEpoch, validation == null ? Double.NaN : validation.meanLoss());
     }
 
+    /**
+     * Epoch 0: the weights as the run found them, measured on the held-out samples; no training figures (NaN).
+     */
+    Outcome measureStartingWeights(TaskMonitor monitor) {
+        long start = System.nanoTime();
+        PassMetrics validation = validate(0, monitor);
+        EpochReport report = new EpochReport(0, options.epochs(), Double.NaN, Double.NaN,
+                OptionalDouble.of(validation.meanLoss()), OptionalDouble.of(validation.accuracy()), Double.NaN,
+                (System.nanoTime() - start) / 1e9, Double.NaN, validation.distinctPredictions(),
+                validation.dominantPredictionShare(), validation.distinctLabels());
+        return new Outcome(report, 0, validation.meanLoss());
+    }
+
     private void trainBatch(int[] order, int from, int count, PassMetrics metrics, int epoch, int step,
                             long runStep) {
         try (NDManager scope = trainer.getManager().newSubManager()) {
@@ -93,8 +106,9 @@ final class EpochRunner {
                 NDArray logits = logits(trainer.evaluate(new NDList(batch.input())));
                 float loss = trainer.getLoss().evaluate(new NDList(batch.labels()), new NDList(logits)).getFloat();
                 if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("the validation loss became " + loss + " after epoch " + epoch
-                            + "; lower the learning rate");
+                    throw new TrainingDivergedException("the validation loss became " + loss
+                            + (epoch == 0 ? " with the starting weights" : " after epoch " + epoch
+                            + "; lower the learning rate"));
                 }
                 metrics.add(loss, logits.argMax(1).toLongArray(), batch.labelValues());
             }

@@ -8,7 +8,8 @@ package io.condenser.engine.train;
  * @param completedEpochs          epochs done; a resumed run starts with the next
  * @param steps                    optimizer steps done, where the learning-rate schedule continues
  * @param bestValidationLoss       lowest validation loss so far; NaN before the first or without validation
- * @param bestEpoch                the epoch that reached it; 0 before
+ * @param bestEpoch                the epoch that reached it; 0 before, or the starting weights when they were measured
+ *                                 and no epoch has beaten them
  * @param epochsWithoutImprovement epochs since then, for early stopping
  * @param trainSamples             the split's training samples, checked on resume
  * @param validationSamples        the split's held-out samples, checked on resume
@@ -20,6 +21,15 @@ public record LoopState(int completedEpochs, long steps, double bestValidationLo
     static LoopState start(TrainingOptions options, DataSplit split) {
         return new LoopState(0, 0, Double.NaN, 0, 0, options.seed(), options.batchSize(), split.train().length,
                 split.validation().length);
+    }
+
+    /**
+     * The state of a run whose starting weights had this validation loss: they are the best so far, as epoch 0, and
+     * the epochs after them count towards early stopping until one beats them.
+     */
+    LoopState withStartingValidation(double validationLoss) {
+        return new LoopState(completedEpochs, steps, validationLoss, 0, 0, seed, batchSize, trainSamples,
+                validationSamples);
     }
 
     /** The state after one more epoch of {@code epochSteps} steps, with that epoch's validation loss (NaN if none). */

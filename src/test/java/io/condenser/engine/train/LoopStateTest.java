@@ -27,6 +27,26 @@ class LoopStateTest {
     }
 
     @Test
+    void measuredStartingWeightsAreEpoch0AndWinTies() {
+        LoopState state = LoopState.start(OPTIONS, SPLIT).withStartingValidation(0.5)
+                .afterEpoch(8, 0.6)
+                .afterEpoch(8, 0.5);
+
+        assertThat(state.bestEpoch()).isZero();
+        assertThat(state.bestValidationLoss()).isEqualTo(0.5);
+        assertThat(state.epochsWithoutImprovement()).isEqualTo(2);
+        assertThat(state.afterEpoch(8, 0.4).bestEpoch()).isEqualTo(3);
+    }
+
+    @Test
+    void keepingTheBestWeightsNeedsAValidationSplit() {
+        assertThat(ValidationSettings.holdOut(0.1).withPatience(2).keepingBestWeights())
+                .isEqualTo(new ValidationSettings(0.1, 2, true));
+        assertThatThrownBy(() -> ValidationSettings.none().keepingBestWeights())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("validation fraction above 0");
+    }
+
+    @Test
     void withoutValidationThereIsNoBestEpoch() {
         LoopState state = LoopState.start(OPTIONS, SPLIT).afterEpoch(8, Double.NaN);
 
