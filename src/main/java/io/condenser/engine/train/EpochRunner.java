@@ -20,8 +20,8 @@ final class EpochRunner {
     private final long maxLabel;
     private final int stepsPerEpoch;
 
-    /** What an epoch did: its report, its optimizer steps and its validation loss (NaN without validation). */
-    record Outcome(EpochReport report, int steps, double validationLoss) {
+    /** What an epoch did: its report, its optimizer steps, its validation accuracy and loss (NaN without validation). */
+    record Outcome(EpochReport report, int steps, double validationAccuracy, double validationLoss) {
     }
 
     EpochRunner(Trainer trainer, BatchAssembler batches, DataSplit split, TrainingOptions options,
@@ -59,7 +59,8 @@ final class EpochRunner {
                 rates.rateAt(stepsBefore + stepsPerEpoch - 1), seconds, training.samples() / trainSeconds,
                 predictions.distinctPredictions(), predictions.dominantPredictionShare(),
                 predictions.distinctLabels());
-        return new Outcome(report, stepsPerEpoch, validation == null ? Double.NaN : validation.meanLoss());
+        return new Outcome(report, stepsPerEpoch, validation == null ? Double.NaN : validation.accuracy(),
+                validation == null ? Double.NaN : validation.meanLoss());
     }
 
     /**
@@ -72,7 +73,7 @@ final class EpochRunner {
                 OptionalDouble.of(validation.meanLoss()), OptionalDouble.of(validation.accuracy()), Double.NaN,
                 (System.nanoTime() - start) / 1e9, Double.NaN, validation.distinctPredictions(),
                 validation.dominantPredictionShare(), validation.distinctLabels());
-        return new Outcome(report, 0, validation.meanLoss());
+        return new Outcome(report, 0, validation.accuracy(), validation.meanLoss());
     }
 
     private void trainBatch(int[] order, int from, int count, PassMetrics metrics, int epoch, int step,

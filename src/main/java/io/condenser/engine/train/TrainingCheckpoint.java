@@ -31,7 +31,10 @@ public record TrainingCheckpoint(LoopState state, Map<String, byte[]> parameters
                                  Map<String, byte[]> bestParameters) {
 
     private static final String MAGIC = "condenser-training-checkpoint";
-    /** 2 added the best weights; a version 1 checkpoint cannot tell which weights a keep-best run would restore. */
+    /**
+     * 2 added the best weights and the best epoch's validation accuracy: a version 1 checkpoint can tell neither which
+     * weights a keep-best run would restore nor which epoch is best.
+     */
     private static final int VERSION = 2;
     private static final byte NO_BEST_WEIGHTS = 0;
     private static final byte BEST_WEIGHTS_ARE_THE_WEIGHTS = 1;
@@ -59,6 +62,7 @@ public record TrainingCheckpoint(LoopState state, Map<String, byte[]> parameters
         data.writeInt(VERSION);
         data.writeInt(state.completedEpochs());
         data.writeLong(state.steps());
+        data.writeDouble(state.bestValidationAccuracy());
         data.writeDouble(state.bestValidationLoss());
         data.writeInt(state.bestEpoch());
         data.writeInt(state.epochsWithoutImprovement());
@@ -90,8 +94,8 @@ public record TrainingCheckpoint(LoopState state, Map<String, byte[]> parameters
                 throw new IncompatibleCheckpointException("a training checkpoint of version " + version + "; this"
                         + " version of Condenser reads version " + VERSION + " only");
             }
-            LoopState state = new LoopState(data.readInt(), data.readLong(), data.readDouble(), data.readInt(),
-                    data.readInt(), data.readLong(), data.readInt(), data.readInt(), data.readInt());
+            LoopState state = new LoopState(data.readInt(), data.readLong(), data.readDouble(), data.readDouble(),
+                    data.readInt(), data.readInt(), data.readLong(), data.readInt(), data.readInt(), data.readInt());
             Map<String, byte[]> parameters = EncodedParameters.read(data);
             byte best = data.readByte();
             Map<String, byte[]> bestParameters = switch (best) {

@@ -140,7 +140,7 @@ public final class TrainingLoop {
             EpochRunner.Outcome measured = runner.measureStartingWeights(monitor);
             initialValidation = measured.report();
             epochListener.epochFinished(initialValidation);
-            state = state.withStartingValidation(measured.validationLoss());
+            state = state.withStartingValidation(measured.validationAccuracy(), measured.validationLoss());
             bestWeights = EncodedParameters.of(block);
         } else if (keepBest) {
             bestWeights = resumeFrom.bestParameters();
@@ -151,7 +151,7 @@ public final class TrainingLoop {
             // Dropout and other random layers draw from the engine: seeded per epoch, a resumed epoch draws the same.
             engine.setRandomSeed((int) (options.seed() * 31 + epoch));
             EpochRunner.Outcome outcome = runner.run(epoch, state.steps(), monitor);
-            state = state.afterEpoch(outcome.steps(), outcome.validationLoss());
+            state = state.afterEpoch(outcome.steps(), outcome.validationAccuracy(), outcome.validationLoss());
             if (keepBest && state.bestEpoch() == epoch) {
                 bestWeights = null; // let the old copy go before the new one is made: one copy at a time
                 bestWeights = EncodedParameters.of(block);
@@ -168,10 +168,13 @@ public final class TrainingLoop {
         if (keepBest && state.bestEpoch() != state.completedEpochs()) {
             EncodedParameters.restore(bestWeights, block, manager, "the copy of epoch " + state.bestEpoch());
         }
-        OptionalDouble best = Double.isNaN(state.bestValidationLoss()) ? OptionalDouble.empty()
-                : OptionalDouble.of(state.bestValidationLoss());
-        return new TrainingResult(reports, Optional.ofNullable(initialValidation), stopReason, state.bestEpoch(), best,
+        return new TrainingResult(reports, Optional.ofNullable(initialValidation), stopReason, state.bestEpoch(),
+                present(state.bestValidationAccuracy()), present(state.bestValidationLoss()),
                 keepBest ? OptionalInt.of(state.bestEpoch()) : OptionalInt.empty());
+    }
+
+    private static OptionalDouble present(double valueOrNaN) {
+        return Double.isNaN(valueOrNaN) ? OptionalDouble.empty() : OptionalDouble.of(valueOrNaN);
     }
 
     private void writeCheckpoint(int epoch, LoopState state, Block block, Map<String, byte[]> bestWeights)

@@ -2,21 +2,24 @@ package io.condenser.engine.train;
 
 /**
  * A held-out part of the training data, measured after every epoch, with early stopping and keeping the best weights,
- * both judged by its loss.
+ * both judged by the same criterion.
  *
- * <p>"Best" is the lowest validation loss, not the highest validation accuracy, although accuracy is what a model is
- * judged on: on a held-out split of a few hundred samples accuracy moves in steps of one sample, a converged model ties
- * on it epoch after epoch, and picking by it follows single images; the loss weighs every sample's confidence and is
- * what the training lowers. It is also what early stopping watches, so the weights kept are those of the epoch the
- * patience was counted from: an early-stopped run ends with the epoch that made it stop.
+ * <p>The best epoch is the one with the highest validation accuracy; on equal accuracy the earlier epoch stays best.
+ * Accuracy is what a model is judged on, and only this criterion guarantees what keeping the best weights promises:
+ * the weights handed back predict at least as many held-out samples right as the starting weights. The loss is
+ * smoother, but a lower loss can come with fewer samples right; and measured on a converged LeNet-300-100 it fell by
+ * 2e-5 over epochs that all had 100 % held-out accuracy, and picking by it swapped in weights that lost a test image.
+ * Ties going to the earlier epoch means weights are only replaced on evidence: an epoch must get more held-out samples
+ * right. Early stopping counts epochs without that evidence, so an early-stopped run that keeps its best weights ends
+ * with the epoch its patience was counted from.
  *
  * @param fraction        the share of the samples held out (chosen with the run's seed); 0 for no validation
- * @param patience        stop after this many epochs in a row without a lower validation loss; 0 never stops early
+ * @param patience        stop after this many epochs in a row without a higher validation accuracy; 0 never stops
+ *                        early
  * @param keepBestWeights measure the starting weights on the held-out samples before the first epoch (epoch 0), keep a
- *                        copy of the weights with the lowest validation loss so far (ties: the earlier epoch; the
- *                        starting weights compete as epoch 0, for early stopping too) and put them back into the block
- *                        when the run ends, so training never hands back weights worse on the held-out samples than
- *                        those it started from
+ *                        copy of the best weights so far (the starting weights compete as epoch 0, for early stopping
+ *                        too) and put them back into the block when the run ends, so training never hands back weights
+ *                        that predict fewer held-out samples right than those it started from
  */
 public record ValidationSettings(double fraction, int patience, boolean keepBestWeights) {
 
@@ -32,12 +35,12 @@ public record ValidationSettings(double fraction, int patience, boolean keepBest
             throw new IllegalArgumentException("patience must be 0 or more; it is " + patience);
         }
         if (patience > 0 && fraction == 0) {
-            throw new IllegalArgumentException("early stopping watches the validation loss: it needs a validation"
-                    + " fraction above 0");
+            throw new IllegalArgumentException("early stopping watches the validation accuracy: it needs a"
+                    + " validation fraction above 0");
         }
         if (keepBestWeights && fraction == 0) {
-            throw new IllegalArgumentException("the best weights are those with the lowest validation loss: keeping"
-                    + " them needs a validation fraction above 0");
+            throw new IllegalArgumentException("the best weights are those with the highest validation accuracy:"
+                    + " keeping them needs a validation fraction above 0");
         }
     }
 
