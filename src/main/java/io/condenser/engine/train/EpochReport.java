@@ -3,9 +3,11 @@ package io.condenser.engine.train;
 import java.util.OptionalDouble;
 
 /**
- * What one epoch did.
+ * What one epoch did. A run that keeps its best weights also reports epoch 0 first: the starting weights measured on
+ * the held-out samples, with NaN for the training figures ({@code trainLoss}, {@code trainAccuracy},
+ * {@code learningRate}, {@code samplesPerSecond}) as nothing was trained.
  *
- * @param epoch                   1-based
+ * @param epoch                   1-based; 0 for the starting weights
  * @param trainLoss               mean cross-entropy over the epoch's batches, as the weights were when each ran
  * @param trainAccuracy           share of training samples predicted right during the epoch
  * @param validationLoss          mean cross-entropy on the held-out samples after the epoch; empty without validation

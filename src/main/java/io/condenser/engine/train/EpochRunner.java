@@ -20,8 +20,8 @@ final class EpochRunner {
     private final long maxLabel;
     private final int stepsPerEpoch;
 
-    /** What an epoch did: its report, its optimizer steps and its validation loss (NaN without validation). */
-    record Outcome(EpochReport report, int steps, double validationLoss) {
+    /** What an epoch did: its report, its optimizer steps, its validation accuracy and loss (NaN without validation). */
+    record Outcome(EpochReport report, int steps, double validationAccuracy, double validationLoss) {
     }
 
     EpochRunner(Trainer trainer, BatchAssembler batches, DataSplit split, TrainingOptions options,
@@ -59,7 +59,21 @@ final class EpochRunner {
                 rates.rateAt(stepsBefore + stepsPerEpoch - 1), seconds, training.samples() / trainSeconds,
                 predictions.distinctPredictions(), predictions.dominantPredictionShare(),
                 predictions.distinctLabels());
-        return new Outcome(report, stepsPerEpoch, validation == null ? Double.NaN : validation.meanLoss());
+        return new Outcome(report, stepsPerEpoch, validation == null ? Double.NaN : validation.accuracy(),
+                validation == null ? Double.NaN : validation.meanLoss());
+    }
+
+    /**
+     * Epoch 0: the weights as the run found them, measured on the held-out samples; no training figures (NaN).
+     */
+    Outcome measureStartingWeights(TaskMonitor monitor) {
+        long start = System.nanoTime();
+        PassMetrics validation = validate(0, monitor);
+        EpochReport report = new EpochReport(0, options.epochs(), Double.NaN, Double.NaN,
+                OptionalDouble.of(validation.meanLoss()), OptionalDouble.of(validation.accuracy()), Double.NaN,
+                (System.nanoTime() - start) / 1e9, Double.NaN, validation.distinctPredictions(),
+                validation.dominantPredictionShare(), validation.distinctLabels());
+        return new Outcome(report, 0, validation.accuracy(), validation.meanLoss());
     }
 
     private void trainBatch(int[] order, int from, int count, PassMetrics metrics, int epoch, int step,
@@ -93,8 +107,9 @@ final class EpochRunner {
                 NDArray logits = logits(trainer.evaluate(new NDList(batch.input())));
                 float loss = trainer.getLoss().evaluate(new NDList(batch.labels()), new NDList(logits)).getFloat();
                 if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("the validation loss became " + loss + " after epoch " + epoch
-                            + "; lower the learning rate");
+                    throw new TrainingDivergedException("the validation loss became " + loss
+                            + (epoch == 0 ? " with the starting weights" : " after epoch " + epoch
+                            + "; lower the learning rate"));
                 }
                 metrics.add(loss, logits.argMax(1).toLongArray(), batch.labelValues());
             }

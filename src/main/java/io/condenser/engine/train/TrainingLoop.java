@@ -3,6 +3,7 @@ package io.condenser.engine.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -16,7 +17,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Trains any DJL {@link Block} (a DJL-built network, a TorchScript module, an ONNX graph executed on DJL) as a
@@ -26,11 +30,12 @@ import java.util.OptionalDouble;
  *
  * <p>A service step calls, for example:
  * <pre>{@code
- * TrainingResult result = TrainingLoop.of(options)
+ * TrainingResult result = TrainingLoop.of(options.withValidation(ValidationSettings.holdOut(0.1).keepingBestWeights()))
  *         .withMasks(masks)
  *         .onEpoch(report -> events.publish(report))
  *         .checkpointTo(epoch -> store.create("checkpoint-" + epoch))
  *         .train(block, new Shape(1, 28, 28), TrainingData.read(dataset), monitor);
+ * int kept = result.keptEpoch().orElseThrow(); // 0: no epoch beat the starting weights on the held-out samples
  * }</pre>
  */
 public final class TrainingLoop {
@@ -70,7 +75,8 @@ public final class TrainingLoop {
 
     /**
      * Continues the run that wrote the checkpoint: its weights replace the block's, and training goes on with the next
-     * epoch, the same shuffle order, learning rate and early-stopping count as the uninterrupted run. The optimizer
+     * epoch, the same shuffle order, learning rate and early-stopping count as the uninterrupted run; a run that keeps
+     * its best weights still ends with those of the best epoch, chosen before the checkpoint or after it. The optimizer
      * starts afresh (DJL keeps momentum and Adam's moments private, so they are not in the checkpoint): a run with
      * plain SGD continues exactly; with momentum or Adam the first steps after the resume differ.
      */
@@ -79,7 +85,8 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains the block in place.
+     * Trains the block in place. When the run keeps its best weights, the block ends with them once the run completes
+     * or stops early; a run that ends with an exception leaves the weights it had then.
      *
      * @param sampleShape the model input's shape for one sample, without the batch dimension; the data's samples
      *                    are reshaped to it when the element counts agree
@@ -96,7 +103,7 @@ public final class TrainingLoop {
         DataSplit split = DataSplit.of(data.size(), options.validation().fraction(), options.seed());
         LoopState state = LoopState.start(options, split);
         if (resumeFrom != null) {
-            resumeFrom.state().checkResumableWith(options, split);
+            resumeFrom.checkResumableWith(options, split);
             state = resumeFrom.state();
         }
         BatchAssembler batches = new BatchAssembler(data, sampleShape, options.batchSize());
@@ -114,44 +121,69 @@ public final class TrainingLoop {
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {device});
             try (Trainer trainer = new Trainer(model, config)) {
-                return run(new EpochRunner(trainer, batches, split, options, rates, data.maxLabel()), block, state,
-                        monitor);
+                return run(new EpochRunner(trainer, batches, split, options, rates, data.maxLabel()), block,
+                        model.getNDManager(), state, monitor);
             }
         }
     }
 
-    private TrainingResult run(EpochRunner runner, Block block, LoopState start, TaskMonitor monitor)
-            throws IOException {
+    private TrainingResult run(EpochRunner runner, Block block, NDManager manager, LoopState start,
+                               TaskMonitor monitor) throws IOException {
         Engine engine = TrainingEngine.get();
+        boolean keepBest = options.validation().keepBestWeights();
         List<EpochReport> reports = new ArrayList<>();
         LoopState state = start;
+        EpochReport initialValidation = null;
+        // The weights of state.bestEpoch(): one copy on the heap, replaced whenever an epoch improves on it.
+        Map<String, byte[]> bestWeights = null;
+        if (keepBest && resumeFrom == null) {
+            EpochRunner.Outcome measured = runner.measureStartingWeights(monitor);
+            initialValidation = measured.report();
+            epochListener.epochFinished(initialValidation);
+            state = state.withStartingValidation(measured.validationAccuracy(), measured.validationLoss());
+            bestWeights = EncodedParameters.of(block);
+        } else if (keepBest) {
+            bestWeights = resumeFrom.bestParameters();
+        }
         TrainingResult.StopReason stopReason = TrainingResult.StopReason.COMPLETED;
         while (state.completedEpochs() < options.epochs()) {
             int epoch = state.completedEpochs() + 1;
             // Dropout and other random layers draw from the engine: seeded per epoch, a resumed epoch draws the same.
             engine.setRandomSeed((int) (options.seed() * 31 + epoch));
             EpochRunner.Outcome outcome = runner.run(epoch, state.steps(), monitor);
-            state = state.afterEpoch(outcome.steps(), outcome.validationLoss());
+            state = state.afterEpoch(outcome.steps(), outcome.validationAccuracy(), outcome.validationLoss());
+            if (keepBest && state.bestEpoch() == epoch) {
+                bestWeights = null; // let the old copy go before the new one is made: one copy at a time
+                bestWeights = EncodedParameters.of(block);
+            }
             reports.add(outcome.report());
             epochListener.epochFinished(outcome.report());
-            writeCheckpoint(epoch, state, block);
+            writeCheckpoint(epoch, state, block, bestWeights);
             int patience = options.validation().patience();
             if (patience > 0 && state.epochsWithoutImprovement() >= patience) {
                 stopReason = TrainingResult.StopReason.EARLY_STOPPED;
                 break;
             }
         }
-        OptionalDouble best = Double.isNaN(state.bestValidationLoss()) ? OptionalDouble.empty()
-                : OptionalDouble.of(state.bestValidationLoss());
-        return new TrainingResult(reports, stopReason, state.bestEpoch(), best);
+        if (keepBest && state.bestEpoch() != state.completedEpochs()) {
+            EncodedParameters.restore(bestWeights, block, manager, "the copy of epoch " + state.bestEpoch());
+        }
+        return new TrainingResult(reports, Optional.ofNullable(initialValidation), stopReason, state.bestEpoch(),
+                present(state.bestValidationAccuracy()), present(state.bestValidationLoss()),
+                keepBest ? OptionalInt.of(state.bestEpoch()) : OptionalInt.empty());
     }
 
-    private void writeCheckpoint(int epoch, LoopState state, Block block) throws IOException {
+    private static OptionalDouble present(double valueOrNaN) {
+        return Double.isNaN(valueOrNaN) ? OptionalDouble.empty() : OptionalDouble.of(valueOrNaN);
+    }
+
+    private void writeCheckpoint(int epoch, LoopState state, Block block, Map<String, byte[]> bestWeights)
+            throws IOException {
         if (checkpointSink == null) {
             return;
         }
         try (OutputStream out = checkpointSink.open(epoch)) {
-            TrainingCheckpoint.write(out, state, block);
+            TrainingCheckpoint.write(out, state, block, bestWeights);
         }
     }
 

@@ -16,6 +16,7 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.Pair;
 import io.condenser.engine.TaskCancelledException;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
@@ -29,7 +30,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,13 @@ class TrainingLoopTest {
             .withBatchSize(16)
             .withEpochs(5)
             .withValidation(ValidationSettings.holdOut(0.2));
+    /**
+     * Adam at 0.5 moves every weight by about the full rate in its first steps: it throws a fitted network off its
+     * minimum, and no epoch can beat weights that already get every held-out sample right.
+     */
+    private static final TrainingOptions TOO_FAST = OPTIONS.withOptimizer(OptimizerSettings.adam(0.5, 0))
+            .withValidation(OPTIONS.validation().keepingBestWeights());
+    private static final TrainingData BLOBS = TrainingTestData.blobs(CLASSES, FEATURES, 40, 7);
 
     private NDManager manager;
 
@@ -109,21 +119,105 @@ class TrainingLoopTest {
     }
 
     @Test
-    void stopsEarlyOnceTheValidationLossStopsImproving() throws IOException {
+    void stopsEarlyOnceTheValidationAccuracyStopsImproving() throws IOException {
         Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, manager);
         TrainingOptions options = OPTIONS.withOptimizer(OptimizerSettings.adam(0.01, 0)).withEpochs(40)
                 .withValidation(ValidationSettings.holdOut(0.3).withPatience(3));
 
-        // Random labels: the network memorizes the training samples and the held-out loss rises.
+        // Random labels: the network memorizes the training samples, the held-out samples stay a guess.
         TrainingResult result = TrainingLoop.of(options)
                 .train(block, SAMPLE, TrainingTestData.noise(120, FEATURES, CLASSES, 3), TaskMonitor.NONE);
 
         assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.EARLY_STOPPED);
         assertThat(result.epochs()).hasSize(result.bestEpoch() + 3).hasSizeLessThan(40);
-        double best = result.bestValidationLoss().orElseThrow();
-        assertThat(result.epochs().get(result.bestEpoch() - 1).validationLoss()).hasValue(best);
+        double best = result.bestValidationAccuracy().orElseThrow();
+        EpochReport bestReport = result.epochs().get(result.bestEpoch() - 1);
+        assertThat(bestReport.validationAccuracy()).hasValue(best);
+        assertThat(result.bestValidationLoss()).isEqualTo(bestReport.validationLoss());
+        assertThat(result.epochs().subList(0, result.bestEpoch() - 1))
+                .allSatisfy(report -> assertThat(report.validationAccuracy().orElseThrow()).isLessThan(best));
         assertThat(result.epochs().subList(result.bestEpoch(), result.epochs().size()))
-                .allSatisfy(report -> assertThat(report.validationLoss().orElseThrow()).isGreaterThanOrEqualTo(best));
+                .allSatisfy(report -> assertThat(report.validationAccuracy().orElseThrow()).isLessThanOrEqualTo(best));
+    }
+
+    @Test
+    void keepingTheBestWeightsHandsBackTheStartingWeightsWhenNoEpochImprovesOnThem() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        TrainingLoop.of(OPTIONS).train(block, SAMPLE, BLOBS, TaskMonitor.NONE);
+        List<float[]> start = values(block);
+        Map<Integer, List<float[]>> heard = new LinkedHashMap<>();
+        List<EpochReport> reports = new ArrayList<>();
+
+        TrainingResult result = TrainingLoop.of(TOO_FAST.withEpochs(3)).onEpoch(report -> {
+            reports.add(report);
+            heard.put(report.epoch(), values(block));
+        }).train(block, SAMPLE, BLOBS, TaskMonitor.NONE);
+
+        EpochReport initial = result.initialValidation().orElseThrow();
+        assertThat(reports).extracting(EpochReport::epoch).containsExactly(0, 1, 2, 3);
+        assertThat(reports.getFirst()).isEqualTo(initial);
+        assertThat(reports.subList(1, 4)).isEqualTo(result.epochs());
+        assertThat(initial.trainLoss()).isNaN();
+        assertThat(initial.learningRate()).isNaN();
+        assertThat(initial.validationAccuracy()).hasValue(1.0);
+        assertThat(result.bestEpoch()).isZero();
+        assertThat(result.keptEpoch()).hasValue(0);
+        assertThat(result.bestValidationAccuracy()).hasValue(1.0);
+        assertThat(result.bestValidationLoss()).isEqualTo(initial.validationLoss());
+        assertThat(heard.get(3).getFirst()).isNotEqualTo(start.getFirst());
+        assertThat(values(block)).containsExactlyElementsOf(start);
+    }
+
+    @Test
+    void earlyStoppingCountsFromTheStartingWeightsWhenTheyAreKept() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        TrainingLoop.of(OPTIONS).train(block, SAMPLE, BLOBS, TaskMonitor.NONE);
+        List<float[]> start = values(block);
+
+        TrainingResult result = TrainingLoop.of(TOO_FAST.withEpochs(20)
+                        .withValidation(TOO_FAST.validation().withPatience(2)))
+                .train(block, SAMPLE, BLOBS, TaskMonitor.NONE);
+
+        assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.EARLY_STOPPED);
+        assertThat(result.epochs()).hasSize(2);
+        assertThat(result.keptEpoch()).hasValue(0);
+        assertThat(values(block)).containsExactlyElementsOf(start);
+    }
+
+    @Test
+    void keepingTheBestWeightsEndsWithThoseOfTheFirstEpochWithTheHighestValidationAccuracy() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, manager);
+        String masked = block.getParameters().get(0).getKey();
+        boolean[] keep = new boolean[64 * FEATURES];
+        for (int i = 0; i < keep.length; i += 2) {
+            keep[i] = true;
+        }
+        Map<Integer, List<float[]>> heard = new LinkedHashMap<>();
+        List<EpochReport> reports = new ArrayList<>();
+        TrainingOptions options = OPTIONS.withOptimizer(OptimizerSettings.adam(0.01, 0)).withEpochs(12)
+                .withValidation(ValidationSettings.holdOut(0.3).keepingBestWeights());
+
+        // Random labels: the held-out accuracy wanders around a third while the network memorizes.
+        TrainingResult result = TrainingLoop.of(options).withMasks(ParameterMasks.of(Map.of(masked, keep)))
+                .onEpoch(report -> {
+                    reports.add(report);
+                    heard.put(report.epoch(), values(block));
+                }).train(block, SAMPLE, TrainingTestData.noise(120, FEATURES, CLASSES, 3), TaskMonitor.NONE);
+
+        int best = 0;
+        for (EpochReport report : reports) {
+            if (report.validationAccuracy().orElseThrow() > reports.get(best).validationAccuracy().orElseThrow()) {
+                best = report.epoch();
+            }
+        }
+        assertThat(result.keptEpoch()).hasValue(best);
+        assertThat(best).as("the setup makes an epoch in the middle the best").isBetween(1, 11);
+        assertThat(values(block)).containsExactlyElementsOf(heard.get(best));
+        assertThat(values(block).getFirst()).isNotEqualTo(heard.get(12).getFirst());
+        float[] weights = values(block).getFirst();
+        for (int i = 1; i < weights.length; i += 2) {
+            assertThat(weights[i]).as("masked entry %d", i).isZero();
+        }
     }
 
     @Test
@@ -237,6 +331,11 @@ class TrainingLoopTest {
                 .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE))
                 .isInstanceOf(DeviceUnavailableException.class)
                 .hasMessageContaining("sees no GPU");
+    }
+
+    static List<float[]> values(Block block) {
+        return block.getParameters().stream().map(Pair::getValue).map(Parameter::getArray)
+                .map(array -> array.toFloatArray()).toList();
     }
 
     private static TaskMonitor recording(List<String> messages) {
