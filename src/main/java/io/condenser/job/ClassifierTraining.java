@@ -115,6 +115,7 @@ final class ClassifierTraining {
         if (result.bestEpoch() > 0) {
             counters.add(StepCounter.count("bestEpoch", result.bestEpoch()));
         }
+        result.keptEpoch().ifPresent(epoch -> counters.add(StepCounter.count("keptEpoch", epoch)));
         return counters;
     }
 }

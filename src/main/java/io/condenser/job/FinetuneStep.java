@@ -33,8 +33,9 @@ class FinetuneStep implements StepDefinition {
         return "Trains the model's weights on a labelled dataset (softmax cross-entropy on its logits), executing its"
                 + " ONNX graph on DJL's PyTorch engine; the result is the same graph with the trained values in the"
                 + " same initializers. Reports one event per epoch (loss, accuracy, validation), checkpoints every"
-                + " epoch so that a job whose worker died resumes where it was, and stops early when the held-out"
-                + " loss stops improving. Runs on the job's device.";
+                + " epoch so that a job whose worker died resumes where it was; with a held-out split it stops early"
+                + " when the held-out accuracy stops improving and hands back the best epoch's weights (the starting"
+                + " weights when no epoch beat them). Runs on the job's device.";
     }
 
     @Override

@@ -48,7 +48,10 @@ final class TrainingArguments {
                         "Share of the dataset held out (seeded) to measure each epoch and stop early; 0 trains on"
                                 + " every sample without validation."),
                 ParameterDefinition.integer("patience", 3, 1, 1000,
-                        "With validation: epochs without a lower validation loss before training stops."),
+                        "With validation: epochs without a higher validation accuracy before training stops."),
+                ParameterDefinition.flag("keepBest", true, "With validation: hand back the weights of the epoch with"
+                        + " the highest held-out accuracy, the starting weights included, so the result never"
+                        + " scores below the model it started from on the held-out samples."),
                 ParameterDefinition.integer("seed", 42, 0, Integer.MAX_VALUE,
                         "Decides the held-out split, the shuffles and dropout."),
                 ParameterDefinition.text("output", "The model output that holds the logits [batch, classes]; needed"
@@ -69,8 +72,13 @@ final class TrainingArguments {
             default -> LearningRateSchedule.constant();
         };
         double fraction = arguments.number("validationFraction");
-        ValidationSettings validation = fraction == 0 ? ValidationSettings.none()
-                : ValidationSettings.holdOut(fraction).withPatience(arguments.integer("patience"));
+        ValidationSettings validation = ValidationSettings.none();
+        if (fraction > 0) {
+            validation = ValidationSettings.holdOut(fraction).withPatience(arguments.integer("patience"));
+            if (arguments.flag("keepBest")) {
+                validation = validation.keepingBestWeights();
+            }
+        }
         return TrainingOptions.defaults()
                 .withOptimizer(optimizer)
                 .withSchedule(schedule.withWarmup(arguments.integer("warmupSteps")))

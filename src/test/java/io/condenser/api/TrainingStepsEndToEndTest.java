@@ -65,6 +65,33 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     }
 
     @Test
+    void withAHeldOutSplitFinetuneMeasuresTheStartingWeightsAndHandsBackTheBestEpoch() {
+        ApiClient api = api();
+        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
+                .get("id").asString();
+        String datasetId = uploadSeparableDataset(api, true);
+
+        ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "finetune", "datasetId", datasetId, "epochs", 6,
+                        "learningRate", 0.05, "validationFraction", 0.2)),
+                "evaluation", Map.of("datasetId", datasetId, "batchSize", 50, "latencyRuns", 3)));
+        JsonNode job = api.awaitJob(submitted.header("Location"), Duration.ofSeconds(180), "SUCCEEDED", "FAILED",
+                "CANCELLED");
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode metrics = job.get("metrics");
+        List<JsonNode> epochs = events(api, job.get("id").asString(), "epoch");
+        assertThat(epochs.getFirst().at("/data/epoch").asInt()).as("the starting weights, measured").isZero();
+        int kept = (int) counter(metrics, "keptEpoch");
+        double keptAccuracy = epochs.stream().filter(e -> e.at("/data/epoch").asInt() == kept).findFirst()
+                .orElseThrow().at("/data/validationAccuracy").asDouble();
+        assertThat(epochs).allSatisfy(e -> assertThat(e.at("/data/validationAccuracy").asDouble())
+                .isLessThanOrEqualTo(keptAccuracy));
+        assertThat(metrics.at("/result/accuracy/top1").asDouble())
+                .isGreaterThan(metrics.at("/original/accuracy/top1").asDouble());
+    }
+
+    @Test
     void quantizationAwareTrainingExportsInt8AndReportsItNextToPostTrainingQuantization() {
         ApiClient api = api();
         String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
