@@ -29,5 +29,8 @@ public final class Benchmarks {
         if (all || names.contains("train")) {
             TrainingBenchmark.run();
         }
+        if (all || names.contains("qat")) {
+            QatBenchmark.run();
+        }
     }
 }

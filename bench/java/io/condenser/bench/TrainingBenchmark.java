@@ -12,11 +12,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.data.NumpyDataset;
 import io.condenser.engine.data.SampleReader;
 import io.condenser.engine.eval.DjlSettings;
 import io.condenser.engine.eval.ExecutionDevice;
+import io.condenser.engine.graph.OnnxGraphBlock;
+import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.engine.train.EpochReport;
 import io.condenser.engine.train.OptimizerSettings;
 import io.condenser.engine.train.ParameterMasks;
@@ -89,6 +92,13 @@ final class TrainingBenchmark {
                         train, test);
             }
         }
+        ModelProto onnx = OnnxModelFiles.read(corpus.resolve("lenet300_mnist.onnx"));
+        for (Recipe recipe : recipes) {
+            try (NDManager manager = OnnxGraphBlock.engine().newBaseManager(Device.cpu())) {
+                report("ONNX graph on DJL, " + recipe.name(), OnnxGraphBlock.build(onnx, manager), recipe.options(),
+                        ParameterMasks.none(), train, test);
+            }
+        }
         System.out.printf("%nThe same after global magnitude pruning of %.0f %% of the weights, masks kept while"
                 + " fine-tuning (PyTorch: 94.11 %% -> 94.86 %% after 5 epochs)%n", 100 * PRUNED);
         for (Recipe recipe : recipes) {
@@ -97,22 +107,30 @@ final class TrainingBenchmark {
                         pruneGlobally(torchScript.block(), PRUNED), train, test);
             }
         }
-        System.out.printf("%nEpoch time: the TorchScript model and the same network from DJL's blocks (same weights,"
-                + " same loop, defaults), %d runs each, interleaved%n", SPEED_ROUNDS);
+        System.out.printf("%nEpoch time: the TorchScript model, the ONNX graph on DJL's interpreter and the same"
+                + " network from DJL's blocks (same weights, same loop, defaults), %d runs each, interleaved%n",
+                SPEED_ROUNDS);
         List<Double> torchScriptSeconds = new ArrayList<>();
+        List<Double> onnxSeconds = new ArrayList<>();
         List<Double> djlSeconds = new ArrayList<>();
         for (int round = 0; round < SPEED_ROUNDS; round++) {
             try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
                  TorchScriptModel torchScript = TorchScriptModel.load(model, ExecutionDevice.CPU)) {
                 Block djl = djlLenet300(manager, torchScript.block());
                 torchScriptSeconds.addAll(epochSeconds(torchScript.block(), defaults, train));
+                onnxSeconds.addAll(epochSeconds(OnnxGraphBlock.build(onnx, manager), defaults, train));
                 djlSeconds.addAll(epochSeconds(djl, defaults, train));
             }
         }
-        System.out.printf("    TorchScript: median epoch %.3f s (min %.3f, max %.3f)%n", median(torchScriptSeconds),
-                Collections.min(torchScriptSeconds), Collections.max(torchScriptSeconds));
-        System.out.printf("    DJL blocks:  median epoch %.3f s (min %.3f, max %.3f)%n", median(djlSeconds),
-                Collections.min(djlSeconds), Collections.max(djlSeconds));
+        printEpochTimes("TorchScript", torchScriptSeconds, djlSeconds);
+        printEpochTimes("ONNX graph on DJL", onnxSeconds, djlSeconds);
+        printEpochTimes("DJL blocks", djlSeconds, djlSeconds);
+    }
+
+    private static void printEpochTimes(String name, List<Double> seconds, List<Double> baseline) {
+        System.out.printf("    %-18s median epoch %.3f s (min %.3f, max %.3f), %.2fx the DJL blocks' median%n", name,
+                median(seconds), Collections.min(seconds), Collections.max(seconds),
+                median(seconds) / median(baseline));
     }
 
     private static List<Double> epochSeconds(Block block, TrainingOptions options, TrainingData train)
