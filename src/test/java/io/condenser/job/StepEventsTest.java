@@ -31,8 +31,9 @@ class StepEventsTest extends IntegrationTestSupport {
     void claimAJob() {
         jdbc.sql("DELETE FROM jobs").update();
         jdbc.sql("""
-                        INSERT INTO jobs (id, status, device, spec, max_attempts, created_at, updated_at)
-                        VALUES (?, 'QUEUED', 'cpu', '{}'::jsonb, 3, now(), now())""")
+                        INSERT INTO jobs (id, tenant_id, status, device, spec, max_attempts, created_at, updated_at)
+                        VALUES (?, (SELECT id FROM tenants WHERE name = 'default'), 'QUEUED', 'cpu', '{}'::jsonb, 3,
+                                now(), now())""")
                 .param(UUID.randomUUID()).update();
         claim = queue.claim("step-events-test", Set.of(Device.CPU), Device.CPU, Duration.ofMinutes(1)).orElseThrow();
     }
