@@ -1,5 +1,6 @@
 package io.condenser.api;
 
+import io.condenser.support.WakeSignal;
 import io.condenser.job.JobEventLog;
 import io.condenser.job.JobEventQueries;
 import io.condenser.problem.ProblemException;
@@ -224,14 +225,15 @@ class JobEventStreams implements SmartLifecycle {
     public void start() {
         AtomicInteger number = new AtomicInteger();
         senders = Executors.newFixedThreadPool(properties.senderThreads(),
-                runnable -> daemon(runnable, "condenser-event-sender-" + number.incrementAndGet()));
-        timers = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "condenser-event-timers"));
+                runnable -> WakeSignal.daemon(runnable, "condenser-event-sender-" + number.incrementAndGet()));
+        timers = Executors.newSingleThreadScheduledExecutor(
+                runnable -> WakeSignal.daemon(runnable, "condenser-event-timers"));
         timers.scheduleWithFixedDelay(this::poll, properties.pollInterval().toMillis(),
                 properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         long keepAliveCheck = Math.max(1, properties.keepAlive().toMillis() / 2);
         timers.scheduleWithFixedDelay(this::keepAlive, keepAliveCheck, keepAliveCheck, TimeUnit.MILLISECONDS);
         listener = new PostgresNotificationListener(dataSource, List.of(JobEventLog.CHANNEL), this::onNotification);
-        daemon(listener, "condenser-event-listener").start();
+        WakeSignal.daemon(listener, "condenser-event-listener").start();
         running = true;
     }
 
@@ -253,9 +255,4 @@ class JobEventStreams implements SmartLifecycle {
         return running;
     }
 
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
-    }
 }

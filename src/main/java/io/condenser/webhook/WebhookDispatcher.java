@@ -1,5 +1,6 @@
 package io.condenser.webhook;
 
+import io.condenser.support.WakeSignal;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -38,8 +39,7 @@ public class WebhookDispatcher implements SmartLifecycle {
     private final WebhookProperties properties;
     private final WebhookDeliveryListener listener;
     private final TransactionTemplate transactions;
-    private final Object wakeLock = new Object();
-    private boolean wakeRequested;
+    private final WakeSignal wakeSignal = new WakeSignal();
     private volatile boolean active;
     private Semaphore freeSlots;
     private WebhookSender sender;
@@ -66,8 +66,8 @@ public class WebhookDispatcher implements SmartLifecycle {
                 properties.concurrency());
         AtomicInteger number = new AtomicInteger();
         senders = Executors.newFixedThreadPool(properties.concurrency(),
-                runnable -> daemon(runnable, "condenser-webhook-" + number.incrementAndGet()));
-        loop = daemon(this::dispatchLoop, "condenser-webhook-dispatcher");
+                runnable -> WakeSignal.daemon(runnable, "condenser-webhook-" + number.incrementAndGet()));
+        loop = WakeSignal.daemon(this::dispatchLoop, "condenser-webhook-dispatcher");
         loop.start();
     }
 
@@ -175,29 +175,12 @@ public class WebhookDispatcher implements SmartLifecycle {
     }
 
     private void awaitWake() {
-        synchronized (wakeLock) {
-            if (!wakeRequested && active) {
-                try {
-                    wakeLock.wait(properties.pollInterval().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    active = false;
-                }
-            }
-            wakeRequested = false;
+        if (!wakeSignal.await(properties.pollInterval())) {
+            active = false;
         }
     }
 
     private void wake() {
-        synchronized (wakeLock) {
-            wakeRequested = true;
-            wakeLock.notifyAll();
-        }
-    }
-
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
+        wakeSignal.wake();
     }
 }

@@ -1,5 +1,6 @@
 package io.condenser.worker;
 
+import io.condenser.support.WakeSignal;
 import io.condenser.engine.eval.ExecutionDevice;
 import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.job.ClaimedJob;
@@ -59,8 +60,7 @@ public class Worker implements SmartLifecycle {
      */
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     private final Semaphore freeSlots;
-    private final Object wakeLock = new Object();
-    private boolean wakeRequested;
+    private final WakeSignal wakeSignal = new WakeSignal();
     private volatile boolean active;
     private WorkerCapabilities capabilities;
     private int engineThreads;
@@ -94,14 +94,14 @@ public class Worker implements SmartLifecycle {
         AtomicInteger jobThreadNumber = new AtomicInteger();
         jobThreads = Executors.newFixedThreadPool(properties.slots(),
                 r -> new Thread(r, "condenser-job-" + jobThreadNumber.incrementAndGet()));
-        timers = Executors.newScheduledThreadPool(1, r -> daemon(r, "condenser-worker-timers"));
+        timers = Executors.newScheduledThreadPool(1, r -> WakeSignal.daemon(r, "condenser-worker-timers"));
         timers.scheduleWithFixedDelay(this::heartbeat, properties.heartbeat().toMillis(),
                 properties.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::reap, 0, properties.reaperInterval().toMillis(), TimeUnit.MILLISECONDS);
         listener = new PostgresNotificationListener(dataSource,
                 List.of(JobQueue.NEW_JOB_CHANNEL, JobQueue.CANCEL_CHANNEL), this::onNotification);
-        daemon(listener, "condenser-worker-listener").start();
-        loop = daemon(this::claimLoop, "condenser-worker-loop");
+        WakeSignal.daemon(listener, "condenser-worker-listener").start();
+        loop = WakeSignal.daemon(this::claimLoop, "condenser-worker-loop");
         loop.start();
         log.info("worker {} started: devices {}, {} slot(s), {} engine thread(s) per job", workerId,
                 capabilities.devices(), properties.slots(), engineThreads);
@@ -224,29 +224,12 @@ public class Worker implements SmartLifecycle {
     }
 
     private void awaitWake() {
-        synchronized (wakeLock) {
-            if (!wakeRequested && active) {
-                try {
-                    wakeLock.wait(properties.pollInterval().toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    active = false;
-                }
-            }
-            wakeRequested = false;
+        if (!wakeSignal.await(properties.pollInterval())) {
+            active = false;
         }
     }
 
     private void wake() {
-        synchronized (wakeLock) {
-            wakeRequested = true;
-            wakeLock.notifyAll();
-        }
-    }
-
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
+        wakeSignal.wake();
     }
 }

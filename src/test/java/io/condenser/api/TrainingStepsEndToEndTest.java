@@ -31,19 +31,11 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     @Test
     void finetuneLearnsTheDatasetsLabelsAndReportsEveryEpoch() {
         ApiClient api = api();
-        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
-                .get("id").asString();
+        String modelId = uploadMlp(api);
         String datasetId = uploadSeparableDataset(api, true);
 
-        ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId,
-                "steps", List.of(Map.of("type", "finetune", "datasetId", datasetId, "epochs", 8,
-                        "learningRate", 0.05, "validationFraction", 0)),
-                "evaluation", Map.of("datasetId", datasetId, "batchSize", 50, "latencyRuns", 3)));
-        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
-        JsonNode job = api.awaitJob(submitted.header("Location"), Duration.ofSeconds(180), "SUCCEEDED", "FAILED",
-                "CANCELLED");
-
-        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode job = runToSuccess(api, modelId, datasetId, Map.of("type", "finetune", "datasetId", datasetId,
+                "epochs", 8, "learningRate", 0.05, "validationFraction", 0));
         JsonNode metrics = job.get("metrics");
         double before = metrics.at("/original/accuracy/top1").asDouble();
         double after = metrics.at("/result/accuracy/top1").asDouble();
@@ -67,18 +59,11 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     @Test
     void withAHeldOutSplitFinetuneMeasuresTheStartingWeightsAndHandsBackTheBestEpoch() {
         ApiClient api = api();
-        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
-                .get("id").asString();
+        String modelId = uploadMlp(api);
         String datasetId = uploadSeparableDataset(api, true);
 
-        ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId,
-                "steps", List.of(Map.of("type", "finetune", "datasetId", datasetId, "epochs", 6,
-                        "learningRate", 0.05, "validationFraction", 0.2)),
-                "evaluation", Map.of("datasetId", datasetId, "batchSize", 50, "latencyRuns", 3)));
-        JsonNode job = api.awaitJob(submitted.header("Location"), Duration.ofSeconds(180), "SUCCEEDED", "FAILED",
-                "CANCELLED");
-
-        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode job = runToSuccess(api, modelId, datasetId, Map.of("type", "finetune", "datasetId", datasetId,
+                "epochs", 6, "learningRate", 0.05, "validationFraction", 0.2));
         JsonNode metrics = job.get("metrics");
         List<JsonNode> epochs = events(api, job.get("id").asString(), "epoch");
         assertThat(epochs.getFirst().at("/data/epoch").asInt()).as("the starting weights, measured").isZero();
@@ -94,19 +79,11 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     @Test
     void quantizationAwareTrainingExportsInt8AndReportsItNextToPostTrainingQuantization() {
         ApiClient api = api();
-        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
-                .get("id").asString();
+        String modelId = uploadMlp(api);
         String datasetId = uploadSeparableDataset(api, true);
 
-        ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId,
-                "steps", List.of(Map.of("type", "quantize", "mode", "qat", "datasetId", datasetId, "epochs", 8,
-                        "learningRate", 0.05, "validationFraction", 0)),
-                "evaluation", Map.of("datasetId", datasetId, "batchSize", 50, "latencyRuns", 3)));
-        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
-        JsonNode job = api.awaitJob(submitted.header("Location"), Duration.ofSeconds(180), "SUCCEEDED", "FAILED",
-                "CANCELLED");
-
-        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode job = runToSuccess(api, modelId, datasetId, Map.of("type", "quantize", "mode", "qat",
+                "datasetId", datasetId, "epochs", 8, "learningRate", 0.05, "validationFraction", 0));
         JsonNode metrics = job.get("metrics");
         // The untrained model quantized after the fact keeps its chance-level accuracy; trained, it learns the labels.
         assertThat(counter(metrics, "qatTop1")).as(metrics.toString()).isGreaterThanOrEqualTo(0.85)
@@ -123,8 +100,7 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     @Test
     void aDatasetWithoutLabelsIsRefusedBeforeTheJobIsQueued() {
         ApiClient api = api();
-        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
-                .get("id").asString();
+        String modelId = uploadMlp(api);
         String datasetId = uploadSeparableDataset(api, false);
 
         ApiClient.Response refused = api.postJson("/v1/jobs", Map.of("modelId", modelId,
@@ -142,6 +118,22 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().at("/errors/0/field").asString()).isEqualTo("steps[0].optimiser");
+    }
+
+    private static String uploadMlp(ApiClient api) {
+        return api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 32, CLASSES, 3).toByteArray()).json()
+                .get("id").asString();
+    }
+
+    /** Runs one step on the model, evaluated on the dataset, and expects the job to succeed. */
+    private static JsonNode runToSuccess(ApiClient api, String modelId, String datasetId, Map<String, Object> step) {
+        ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId, "steps", List.of(step),
+                "evaluation", Map.of("datasetId", datasetId, "batchSize", 50, "latencyRuns", 3)));
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        JsonNode job = api.awaitJob(submitted.header("Location"), Duration.ofSeconds(180), "SUCCEEDED", "FAILED",
+                "CANCELLED");
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        return job;
     }
 
     /** Labels a random MLP does not know: the class is the largest of the first three features. */
