@@ -11,8 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import io.condenser.engine.quantize.ActivationType;
 import io.condenser.engine.quantize.ActivationType.ActivationParameters;
+import io.condenser.engine.quantize.ActivationType;
 import io.condenser.engine.quantize.ChannelLayout;
 import io.condenser.engine.quantize.LinearQuantizer;
 import io.condenser.engine.quantize.QuantizedTensor;
@@ -20,29 +20,20 @@ import io.condenser.engine.quantize.StaticQuantizationOptions;
 import io.condenser.engine.quantize.TensorRange;
 import io.condenser.engine.quantize.WeightType;
 import io.condenser.testing.ConvTestModels;
+import io.condenser.testing.PyTorchManager;
 import io.condenser.testing.TestModels;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Fake quantization is quantize-dequantize as the static quantizer computes it, with straight-through gradients. */
 class FakeQuantizationTest {
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void startEngine() {
-        manager = OnnxGraphBlock.engine().newBaseManager();
-    }
-
-    @AfterAll
-    static void closeManager() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final PyTorchManager PYTORCH = new PyTorchManager();
 
     @Test
     void weightsMatchTheStaticQuantizersPerChannelValuesAndPassGradientsStraightThrough() {
@@ -50,7 +41,7 @@ class FakeQuantizationTest {
         long[] dims = {4, 3, 2, 2};
         QuantizedTensor expected = LinearQuantizer.quantizeChannels(FloatBuffer.wrap(values),
                 ChannelLayout.along(dims, 0), WeightType.INT8, false);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = PYTORCH.get().newSubManager()) {
             NDArray weight = scope.create(values, new Shape(dims));
             weight.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getEngine(OnnxGraphBlock.ENGINE).newGradientCollector()) {
@@ -71,7 +62,7 @@ class FakeQuantizationTest {
     void activationsUseTheObservedRangeFrozenInInferenceAndClipTheirGradient() {
         ModelProto model = TestModels.mlp(6, 5, 3, 11);
         FakeQuantization quantization = new FakeQuantization(Map.of(), Set.of("a1"), ActivationType.UINT8, 0.5f);
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = PYTORCH.get().newSubManager()) {
             OnnxGraphBlock block = OnnxGraphBlock.build(model, scope, quantization.options());
             OnnxGraphBlock plain = OnnxGraphBlock.build(model, scope);
             NDArray first = scope.randomNormal(new Shape(8, 6));
@@ -108,7 +99,7 @@ class FakeQuantizationTest {
     void activationGradientIsOneInsideTheRangeAndZeroOutside() {
         FakeQuantization quantization = new FakeQuantization(Map.of(), Set.of("t"), ActivationType.UINT8, 1f);
         TensorTransform transform = quantization.options().tensors();
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = PYTORCH.get().newSubManager()) {
             transform.apply("t", scope.create(new float[] {-1f, 2f}), true);
             NDArray x = scope.create(new float[] {-3f, -0.5f, 0.7f, 1.9f, 2.5f});
             x.setRequiresGradient(true);

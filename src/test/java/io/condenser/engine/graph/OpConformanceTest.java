@@ -16,11 +16,11 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.condenser.engine.eval.HostTensor;
 import io.condenser.engine.onnx.OnnxTensors;
+import io.condenser.testing.PyTorchManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,17 +34,8 @@ class OpConformanceTest {
     private static final double TOLERANCE = 1e-4;
     private static final double FLOOR = 1e-2;
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void startEngine() {
-        manager = OnnxGraphBlock.engine().newBaseManager();
-    }
-
-    @AfterAll
-    static void closeManager() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final PyTorchManager PYTORCH = new PyTorchManager();
 
     /** One graph: its inputs, initializers (become parameters or constants), nodes and outputs. */
     record Case(String name, long opset, List<HostTensor> inputs, List<TensorProto> initializers,
@@ -74,7 +65,7 @@ class OpConformanceTest {
     void matchesOnnxRuntime(Case c) {
         ModelProto model = graph(c.opset(), c.inputs(), c.initializers(), c.nodes(), c.outputs());
         List<Object> expected = OrtReference.run(model, c.inputs());
-        try (NDManager owner = manager.newSubManager()) {
+        try (NDManager owner = PYTORCH.get().newSubManager()) {
             OnnxGraphBlock block = OnnxGraphBlock.build(model, owner);
             List<Object> actual = GraphRunner.run(block, owner, c.inputs(), false);
             assertThat(GraphRunner.maxRelativeError(actual, expected, FLOOR)).as(c.name())

@@ -6,29 +6,19 @@ import static io.condenser.engine.onnx.OnnxNodes.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.eval.HostTensor;
 import io.condenser.engine.onnx.OnnxTensors;
+import io.condenser.testing.PyTorchManager;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** BatchNormalization and Dropout in a training forward pass: batch statistics, running-statistic updates, dropout. */
 class TrainingModeTest {
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void startEngine() {
-        manager = OnnxGraphBlock.engine().newBaseManager();
-    }
-
-    @AfterAll
-    static void closeManager() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final PyTorchManager PYTORCH = new PyTorchManager();
 
     @Test
     void batchNormalizationUsesBatchStatisticsAndUpdatesRunningOnesWithItsMomentum() {
@@ -43,8 +33,8 @@ class TrainingModeTest {
                         attribute("momentum", 0.8f), attribute("epsilon", 1e-5f))), List.of("y"));
         HostTensor x = floats("x", 1, 4, 2, 3);
         float[] values = (float[]) x.data();
-        OnnxGraphBlock block = OnnxGraphBlock.build(model, manager);
-        float[] y = (float[]) GraphRunner.run(block, manager, List.of(x), true).getFirst();
+        OnnxGraphBlock block = OnnxGraphBlock.build(model, PYTORCH.get());
+        float[] y = (float[]) GraphRunner.run(block, PYTORCH.get(), List.of(x), true).getFirst();
         for (int c = 0; c < 2; c++) {
             double sum = 0;
             double squares = 0;
@@ -76,11 +66,11 @@ class TrainingModeTest {
                 List.of(OnnxTensors.floatScalar("ratio", 0.25f)),
                 List.of(node("Dropout", List.of("x", "ratio"), List.of("y"))), List.of("y"));
         HostTensor x = OpGraphs.uniform("x", 1, 1, 2, 100, 100);
-        OnnxGraphBlock block = OnnxGraphBlock.build(model, manager);
+        OnnxGraphBlock block = OnnxGraphBlock.build(model, PYTORCH.get());
         assertThat(block.getParameters().isEmpty()).as("the ratio stays a constant").isTrue();
-        float[] inference = (float[]) GraphRunner.run(block, manager, List.of(x), false).getFirst();
+        float[] inference = (float[]) GraphRunner.run(block, PYTORCH.get(), List.of(x), false).getFirst();
         assertThat(inference).containsExactly((float[]) x.data());
-        float[] training = (float[]) GraphRunner.run(block, manager, List.of(x), true).getFirst();
+        float[] training = (float[]) GraphRunner.run(block, PYTORCH.get(), List.of(x), true).getFirst();
         int zeros = 0;
         for (int i = 0; i < training.length; i++) {
             if (training[i] == 0) {

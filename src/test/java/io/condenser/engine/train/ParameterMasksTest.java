@@ -3,20 +3,17 @@ package io.condenser.engine.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.condenser.engine.TaskMonitor;
-import io.condenser.engine.eval.DjlSettings;
 import io.condenser.testing.DjlTestNetworks;
+import io.condenser.testing.PyTorchManager;
 import io.condenser.testing.TrainingTestData;
 import java.io.IOException;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,24 +23,14 @@ class ParameterMasksTest {
     private static final int CLASSES = 3;
     private static final Shape SAMPLE = new Shape(FEATURES);
 
-    private NDManager manager;
-
-    @BeforeEach
-    void startEngine() {
-        DjlSettings.apply();
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterEach
-    void freeParameters() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PyTorchManager pytorch = new PyTorchManager();
 
     /** Momentum, Adam's moments and weight decay would all move a masked weight if the mask lagged one step. */
     @ParameterizedTest
     @EnumSource(OptimizerKind.class)
     void maskedEntriesAreExactlyZeroAfterTrainingAndTheOthersTrained(OptimizerKind kind) throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         String name = block.getParameters().keys().get(0);
         float[] before = block.getParameters().get(name).getArray().toFloatArray();
         boolean[] keep = new boolean[before.length];
@@ -77,7 +64,7 @@ class ParameterMasksTest {
 
     @Test
     void aMaskMustFitAParameterOfTheModel() {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         String name = block.getParameters().keys().get(0);
         TrainingData data = TrainingTestData.blobs(CLASSES, FEATURES, 10, 7);
 

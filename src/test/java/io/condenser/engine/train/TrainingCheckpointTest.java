@@ -3,15 +3,13 @@ package io.condenser.engine.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.condenser.engine.TaskMonitor;
-import io.condenser.engine.eval.DjlSettings;
 import io.condenser.testing.DjlTestNetworks;
+import io.condenser.testing.PyTorchManager;
 import io.condenser.testing.TrainingTestData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +19,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TrainingCheckpointTest {
 
@@ -40,22 +37,12 @@ class TrainingCheckpointTest {
             .withEpochs(4)
             .withValidation(ValidationSettings.holdOut(0.2).withPatience(10));
 
-    private NDManager manager;
-
-    @BeforeEach
-    void startEngine() {
-        DjlSettings.apply();
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterEach
-    void freeParameters() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PyTorchManager pytorch = new PyTorchManager();
 
     @Test
     void aRunResumedAfterAnEpochEndsWithTheWeightsOfTheUninterruptedRun() throws IOException {
-        Block uninterrupted = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block uninterrupted = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         Map<Integer, byte[]> checkpoints = new LinkedHashMap<>();
         TrainingResult whole = TrainingLoop.of(OPTIONS).checkpointTo(epoch -> new ByteArrayOutputStream() {
             @Override
@@ -65,7 +52,7 @@ class TrainingCheckpointTest {
         }).train(uninterrupted, SAMPLE, DATA, TaskMonitor.NONE);
 
         // Another initialization: whatever the resumed run ends with comes from the checkpoint and the training.
-        Block resumed = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, manager);
+        Block resumed = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, pytorch.get());
         TrainingCheckpoint afterEpoch2 = TrainingCheckpoint.read(new ByteArrayInputStream(checkpoints.get(2)));
         TrainingResult rest = TrainingLoop.of(OPTIONS).resumeFrom(afterEpoch2)
                 .train(resumed, SAMPLE, DATA, TaskMonitor.NONE);
@@ -80,20 +67,20 @@ class TrainingCheckpointTest {
                 .containsExactly(whole.epochs().get(2).learningRate(), whole.epochs().get(3).learningRate());
         assertThat(rest.bestEpoch()).isEqualTo(whole.bestEpoch());
         assertThat(values(resumed)).hasSize(4).containsExactlyElementsOf(values(uninterrupted));
-        assertThat(values(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, manager)).getFirst())
-                .isNotEqualTo(values(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager)).getFirst());
+        assertThat(values(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, pytorch.get())).getFirst())
+                .isNotEqualTo(values(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get())).getFirst());
     }
 
     @Test
     void aCheckpointOfTheLastEpochLeavesNothingToDo() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         ByteArrayOutputStream last = new ByteArrayOutputStream();
         TrainingLoop.of(OPTIONS.withEpochs(1)).checkpointTo(epoch -> last).train(block, SAMPLE, DATA,
                 TaskMonitor.NONE);
 
         TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(1))
                 .resumeFrom(TrainingCheckpoint.read(new ByteArrayInputStream(last.toByteArray())))
-                .train(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 2, manager), SAMPLE, DATA, TaskMonitor.NONE);
+                .train(DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 2, pytorch.get()), SAMPLE, DATA, TaskMonitor.NONE);
 
         assertThat(result.epochs()).isEmpty();
         assertThat(result.stopReason()).isEqualTo(TrainingResult.StopReason.COMPLETED);
@@ -101,7 +88,7 @@ class TrainingCheckpointTest {
 
     @Test
     void aCheckpointOfAnotherModelOrRunIsRefused() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TrainingLoop.of(OPTIONS.withEpochs(1)).checkpointTo(epoch -> out).train(block, SAMPLE, DATA,
                 TaskMonitor.NONE);
@@ -109,7 +96,7 @@ class TrainingCheckpointTest {
         TrainingCheckpoint checkpoint = TrainingCheckpoint.read(new ByteArrayInputStream(bytes));
 
         assertThatThrownBy(() -> TrainingLoop.of(OPTIONS).resumeFrom(checkpoint)
-                .train(DjlTestNetworks.mlp(SAMPLE, 32, CLASSES, 1, manager), SAMPLE, DATA, TaskMonitor.NONE))
+                .train(DjlTestNetworks.mlp(SAMPLE, 32, CLASSES, 1, pytorch.get()), SAMPLE, DATA, TaskMonitor.NONE))
                 .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("(16, 8) in the checkpoint");
         assertThatThrownBy(() -> TrainingLoop.of(OPTIONS.withBatchSize(8)).resumeFrom(checkpoint)
                 .train(block, SAMPLE, DATA, TaskMonitor.NONE))
@@ -123,7 +110,7 @@ class TrainingCheckpointTest {
 
     @Test
     void aResumedRunStillEndsWithTheBestWeightsChosenBeforeTheCrash() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         TrainingLoop.of(OPTIONS).train(block, SAMPLE, DATA, TaskMonitor.NONE);
         List<float[]> start = values(block);
         Map<Integer, byte[]> checkpoints = new LinkedHashMap<>();
@@ -145,7 +132,7 @@ class TrainingCheckpointTest {
                 .train(block, SAMPLE, DATA, crashesInEpoch3)).hasMessage("the worker died");
 
         TrainingCheckpoint afterEpoch2 = TrainingCheckpoint.read(new ByteArrayInputStream(checkpoints.get(2)));
-        Block resumed = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, manager);
+        Block resumed = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, pytorch.get());
         TrainingResult rest = TrainingLoop.of(options).resumeFrom(afterEpoch2)
                 .train(resumed, SAMPLE, DATA, TaskMonitor.NONE);
 
@@ -164,7 +151,7 @@ class TrainingCheckpointTest {
         TrainingOptions options = OPTIONS.withEpochs(8).withSchedule(LearningRateSchedule.constant())
                 .withOptimizer(OptimizerSettings.sgd(0.5, 0, 0))
                 .withValidation(ValidationSettings.holdOut(0.3).keepingBestWeights());
-        Block uninterrupted = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, manager);
+        Block uninterrupted = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, pytorch.get());
         Map<Integer, byte[]> checkpoints = new LinkedHashMap<>();
         TrainingResult whole = TrainingLoop.of(options).checkpointTo(collectingInto(checkpoints))
                 .train(uninterrupted, SAMPLE, RANDOM_LABELS, TaskMonitor.NONE);
@@ -173,7 +160,7 @@ class TrainingCheckpointTest {
         assertThat(kept).as("the setup makes an epoch in the middle the best").isBetween(1, 6);
         for (int epoch = 1; epoch < 8; epoch++) {
             TrainingCheckpoint checkpoint = TrainingCheckpoint.read(new ByteArrayInputStream(checkpoints.get(epoch)));
-            Block resumed = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 99, manager);
+            Block resumed = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 99, pytorch.get());
             TrainingResult rest = TrainingLoop.of(options).resumeFrom(checkpoint)
                     .train(resumed, SAMPLE, RANDOM_LABELS, TaskMonitor.NONE);
 
@@ -184,14 +171,14 @@ class TrainingCheckpointTest {
         TrainingCheckpoint last = TrainingCheckpoint.read(new ByteArrayInputStream(checkpoints.get(8)));
         assertThat(last.state().bestEpoch()).isEqualTo(kept);
         assertThat(last.bestParameters()).isNotEqualTo(last.parameters());
-        Block fromBestParameters = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 99, manager);
-        EncodedParameters.restore(last.bestParameters(), fromBestParameters, manager, "the test");
+        Block fromBestParameters = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 99, pytorch.get());
+        EncodedParameters.restore(last.bestParameters(), fromBestParameters, pytorch.get(), "the test");
         assertThat(values(fromBestParameters)).containsExactlyElementsOf(values(uninterrupted));
     }
 
     @Test
     void aRunResumesOnlyFromACheckpointThatKeptTheBestWeightsAsItDoes() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         TrainingOptions keepingBest = OPTIONS.withEpochs(2)
                 .withValidation(ValidationSettings.holdOut(0.2).keepingBestWeights());
         ByteArrayOutputStream keeping = new ByteArrayOutputStream();
@@ -215,7 +202,7 @@ class TrainingCheckpointTest {
 
     @Test
     void aCheckpointOfAnotherFormatVersionIsRefused() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TrainingLoop.of(OPTIONS.withEpochs(1)).checkpointTo(epoch -> out).train(block, SAMPLE, DATA,
                 TaskMonitor.NONE);

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -21,9 +19,9 @@ import io.condenser.engine.TaskCancelledException;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.data.NumpyDataset;
-import io.condenser.engine.eval.DjlSettings;
 import io.condenser.engine.eval.ExecutionDevice;
 import io.condenser.testing.DjlTestNetworks;
+import io.condenser.testing.PyTorchManager;
 import io.condenser.testing.TestDatasets;
 import io.condenser.testing.TrainingTestData;
 import java.io.IOException;
@@ -33,9 +31,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainingLoopTest {
@@ -56,22 +53,12 @@ class TrainingLoopTest {
             .withValidation(OPTIONS.validation().keepingBestWeights());
     private static final TrainingData BLOBS = TrainingTestData.blobs(CLASSES, FEATURES, 40, 7);
 
-    private NDManager manager;
-
-    @BeforeEach
-    void startEngine() {
-        DjlSettings.apply();
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterEach
-    void freeParameters() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PyTorchManager pytorch = new PyTorchManager();
 
     @Test
     void lossFallsAndAccuracyRisesOnSeparableData() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         List<EpochReport> heard = new ArrayList<>();
 
         TrainingResult result = TrainingLoop.of(OPTIONS).onEpoch(heard::add)
@@ -97,7 +84,7 @@ class TrainingLoopTest {
 
     @Test
     void theEpochReportsFollowAStepSchedule() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
 
         TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(4).withSchedule(LearningRateSchedule.step(2, 0.1)))
                 .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE);
@@ -108,7 +95,7 @@ class TrainingLoopTest {
 
     @Test
     void theLastPartialBatchIsAStep() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         List<String> progress = new ArrayList<>();
 
         // 60 samples, 12 held out: 48 train in batches of 20, 20 and 8
@@ -120,7 +107,7 @@ class TrainingLoopTest {
 
     @Test
     void stopsEarlyOnceTheValidationAccuracyStopsImproving() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, pytorch.get());
         TrainingOptions options = OPTIONS.withOptimizer(OptimizerSettings.adam(0.01, 0)).withEpochs(40)
                 .withValidation(ValidationSettings.holdOut(0.3).withPatience(3));
 
@@ -142,7 +129,7 @@ class TrainingLoopTest {
 
     @Test
     void keepingTheBestWeightsHandsBackTheStartingWeightsWhenNoEpochImprovesOnThem() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         TrainingLoop.of(OPTIONS).train(block, SAMPLE, BLOBS, TaskMonitor.NONE);
         List<float[]> start = values(block);
         Map<Integer, List<float[]>> heard = new LinkedHashMap<>();
@@ -170,7 +157,7 @@ class TrainingLoopTest {
 
     @Test
     void earlyStoppingCountsFromTheStartingWeightsWhenTheyAreKept() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         TrainingLoop.of(OPTIONS).train(block, SAMPLE, BLOBS, TaskMonitor.NONE);
         List<float[]> start = values(block);
 
@@ -186,7 +173,7 @@ class TrainingLoopTest {
 
     @Test
     void keepingTheBestWeightsEndsWithThoseOfTheFirstEpochWithTheHighestValidationAccuracy() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 64, CLASSES, 1, pytorch.get());
         String masked = block.getParameters().get(0).getKey();
         boolean[] keep = new boolean[64 * FEATURES];
         for (int i = 0; i < keep.length; i += 2) {
@@ -222,7 +209,7 @@ class TrainingLoopTest {
 
     @Test
     void cancellationStopsBetweenBatches() {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         float[] before = block.getParameters().get(0).getValue().getArray().toFloatArray();
         List<String> progress = new ArrayList<>();
         TaskMonitor cancelsBeforeTheFourthBatch = new TaskMonitor() {
@@ -251,7 +238,7 @@ class TrainingLoopTest {
 
     @Test
     void aNonFiniteLossStopsTrainingWithTheReason() {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         block.getParameters().get(0).getValue().getArray().set(new NDIndex("0, 0"), Float.NaN);
 
         assertThatThrownBy(() -> TrainingLoop.of(OPTIONS)
@@ -262,7 +249,7 @@ class TrainingLoopTest {
 
     @Test
     void predictionsCollapsedOnOneClassAreReported() throws IOException {
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         block.getParameters().get(3).getValue().getArray().set(new NDIndex("0"), 1000f);
 
         TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(1).withOptimizer(OptimizerSettings.sgd(1e-6, 0, 0)))
@@ -287,7 +274,7 @@ class TrainingLoopTest {
         Path file = dir.resolve("blobs.npz");
         Files.write(file, TestDatasets.labelled(x, FEATURES, y, true));
         Shape image = new Shape(1, 2, 4);
-        Block block = DjlTestNetworks.mlp(image, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(image, 16, CLASSES, 1, pytorch.get());
 
         TrainingResult result;
         try (NumpyDataset dataset = NumpyDataset.open(file, 1 << 20)) {
@@ -302,12 +289,12 @@ class TrainingLoopTest {
     @Test
     void theLogitsAreTheOutputTheOptionsName() throws IOException {
         Block embedding = Linear.builder().setUnits(2).build();
-        Block classifier = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block classifier = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
         Block twoOutputs = new ParallelBlock(
                 outputs -> new NDList(outputs.get(0).singletonOrThrow(), outputs.get(1).singletonOrThrow()),
                 List.of(embedding, classifier));
         twoOutputs.setInitializer(new NormalInitializer(0.1f), Parameter.Type.WEIGHT);
-        twoOutputs.initialize(manager, DataType.FLOAT32, new Shape(1, FEATURES));
+        twoOutputs.initialize(pytorch.get(), DataType.FLOAT32, new Shape(1, FEATURES));
         TrainingData data = TrainingTestData.blobs(CLASSES, FEATURES, 20, 7);
 
         TrainingResult result = TrainingLoop.of(OPTIONS.withLogitsOutput(1)).train(twoOutputs, SAMPLE, data,
@@ -325,7 +312,7 @@ class TrainingLoopTest {
     @Test
     void aGpuIsRefusedWhenTheEngineHasNone() {
         assumeThat(Engine.getEngine("PyTorch").getGpuCount()).isZero();
-        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, manager);
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
 
         assertThatThrownBy(() -> TrainingLoop.of(OPTIONS.withDevice(ExecutionDevice.GPU))
                 .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE))
