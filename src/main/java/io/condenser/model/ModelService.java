@@ -44,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ModelService {
 
+    /** What an upload is, by how it starts and, for a zip, by its entries. */
+    private enum UploadKind { ONNX, ONNX_ARCHIVE, TORCHSCRIPT }
 
     private final ModelRepository models;
     private final ModelUsage usage;
@@ -276,9 +278,6 @@ public class ModelService {
     private static ProblemException invalidModel(InvalidModelException e) {
         return new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
     }
-
-    /** What an upload is, by how it starts and, for a zip, by its entries. */
-    private enum UploadKind { ONNX, ONNX_ARCHIVE, TORCHSCRIPT }
 
     /**
      * Reads the first bytes first: a store that copies whole objects to local files need not copy a plain .onnx for
