@@ -115,7 +115,8 @@ class ApiMapper {
                         .operators(new TreeMap<>(inspection.operators()))
                         .nodeCount(inspection.nodeCount())
                         .parameterCount(inspection.parameterCount())
-                        .initializerBytes(inspection.initializerBytes()));
+                        .initializerBytes(inspection.initializerBytes())
+                        .parameterNames(inspection.parameterNames()));
     }
 
     Job job(JobEntity entity) {

@@ -75,6 +75,6 @@ class ModelsController implements ModelsApi {
         boolean archive = model.getArchiveKey() != null;
         return download.respond("model", modelId, archive ? model.getArchiveKey() : model.getStorageKey(),
                 model.getSha256(), model.getSizeBytes(),
-                ArtifactDownload.fileName(model.getName(), archive ? ".zip" : ".onnx"), ifNoneMatch);
+                ArtifactDownload.fileName(model.getName(), archive ? ".zip" : model.getFormat().extension()), ifNoneMatch);
     }
 }

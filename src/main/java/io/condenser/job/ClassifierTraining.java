@@ -2,6 +2,7 @@ package io.condenser.job;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
@@ -25,8 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Trains an ONNX classifier as a job step: the training arguments turned into the loop's options, one event per epoch,
- * a checkpoint per epoch, and a resume from the checkpoint an earlier attempt of the job left.
+ * Trains a classifier (an ONNX graph executed on DJL, or a TorchScript module) as a job step: the training arguments
+ * turned into the loop's options, one event per epoch, a checkpoint per epoch, and a resume from the checkpoint an
+ * earlier attempt of the job left.
  */
 final class ClassifierTraining {
 
@@ -34,14 +36,45 @@ final class ClassifierTraining {
     }
 
     /** @param resumedAfterEpoch the epoch whose checkpoint the run continued from; 0 for a run from the start */
-    record Outcome(ModelProto model, TrainingResult result, int resumedAfterEpoch) {
+    record Outcome(TrainingResult result, int resumedAfterEpoch) {
     }
 
-    static Outcome train(ModelProto model, GraphBlockOptions hooks, StepArguments arguments, StepContext context,
+    /** An ONNX model with its trained weights, and how the training went. */
+    record TrainedGraph(ModelProto model, Outcome outcome) {
+    }
+
+    /** The loop the arguments configure, with the job's events, checkpoints and resume attached. */
+    private record Run(TrainingLoop loop, TrainingOptions options, int resumedAfterEpoch) {
+        Outcome outcome(TrainingResult result) {
+            return new Outcome(result, resumedAfterEpoch);
+        }
+    }
+
+    /** Trains an ONNX model's graph, executed on DJL, and writes the trained values back into its initializers. */
+    static TrainedGraph train(ModelProto model, GraphBlockOptions hooks, StepArguments arguments, StepContext context,
+                              TaskMonitor monitor) throws IOException {
+        NumpyDataset dataset = context.datasets().get(arguments.dataset("datasetId"));
+        Run run = prepare(arguments, context, TrainingArguments.logitsOutput(arguments, model));
+        Shape sampleShape = new Shape(DatasetFeed.of(model, dataset).sampleShape());
+        GraphTraining.Trained trained = GraphTraining.train(model, hooks, run.loop(), run.options(), sampleShape,
+                TrainingData.read(dataset), monitor);
+        return new TrainedGraph(trained.model(), run.outcome(trained.result()));
+    }
+
+    /**
+     * Trains a block in place (a TorchScript module), its first output taken as the logits.
+     *
+     * @param sampleShape one sample's input shape without the batch dimension
+     */
+    static Outcome train(Block block, Shape sampleShape, StepArguments arguments, StepContext context,
                          TaskMonitor monitor) throws IOException {
         NumpyDataset dataset = context.datasets().get(arguments.dataset("datasetId"));
-        TrainingOptions options = TrainingArguments.options(arguments, context.runtime().device(),
-                TrainingArguments.logitsOutput(arguments, model));
+        Run run = prepare(arguments, context, 0);
+        return run.outcome(run.loop().train(block, sampleShape, TrainingData.read(dataset), monitor));
+    }
+
+    private static Run prepare(StepArguments arguments, StepContext context, int logitsOutput) throws IOException {
+        TrainingOptions options = TrainingArguments.options(arguments, context.runtime().device(), logitsOutput);
         TrainingLoop loop = TrainingLoop.of(options)
                 .onEpoch(report -> recordEpoch(report, context))
                 .checkpointTo(context.checkpoints().sink());
@@ -49,11 +82,7 @@ final class ClassifierTraining {
         if (checkpoint.isPresent()) {
             loop = loop.resumeFrom(checkpoint.get());
         }
-        Shape sampleShape = new Shape(DatasetFeed.of(model, dataset).sampleShape());
-        GraphTraining.Trained trained = GraphTraining.train(model, hooks, loop, options, sampleShape,
-                TrainingData.read(dataset), monitor);
-        return new Outcome(trained.model(), trained.result(),
-                checkpoint.map(c -> c.state().completedEpochs()).orElse(0));
+        return new Run(loop, options, checkpoint.map(c -> c.state().completedEpochs()).orElse(0));
     }
 
     /** Why the model's graph cannot be executed for training; compiled once and dropped. */

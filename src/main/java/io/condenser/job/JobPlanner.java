@@ -105,6 +105,37 @@ public class JobPlanner {
             step.definition().whyNotApplicable(step.arguments(), model, datasets)
                     .ifPresent(reason -> problems.add(new FieldProblem("steps[" + step.index() + "]", reason)));
         }
+        refuseIfAny(problems);
+    }
+
+    /**
+     * A TorchScript model runs only the steps that declare TorchScript support, and is evaluated on a dataset: it
+     * declares no input shapes to make synthetic inputs from, and no output names.
+     *
+     * @throws ProblemException METHOD_NOT_APPLICABLE naming each step and evaluation field that cannot be
+     */
+    public void checkApplicableToTorchScript(PlannedJob job, JobDatasets datasets) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JobSpecDocument.EvaluationDocument evaluation = job.normalized().evaluation();
+        if (evaluation.datasetId() == null) {
+            problems.add(new FieldProblem("evaluation.datasetId", "required for a TorchScript model: it declares no"
+                    + " input shapes to make synthetic inputs from, so it is evaluated on a dataset"));
+        }
+        if (evaluation.output() != null) {
+            problems.add(new FieldProblem("evaluation.output", "a TorchScript model's outputs have no names; its"
+                    + " first output is taken as the class scores"));
+        }
+        for (PlannedJob.PlannedStep step : job.steps()) {
+            Optional<String> reason = step.definition() instanceof TorchScriptSupport supported
+                    ? supported.whyNotApplicableToTorchScript(step.arguments(), datasets)
+                    : Optional.of(step.label() + " needs an ONNX model and this is a TorchScript model; export it"
+                    + " with torch.onnx.export and upload the .onnx");
+            reason.ifPresent(r -> problems.add(new FieldProblem("steps[" + step.index() + "]", r)));
+        }
+        refuseIfAny(problems);
+    }
+
+    private static void refuseIfAny(List<FieldProblem> problems) {
         if (!problems.isEmpty()) {
             throw new ProblemException(ProblemType.METHOD_NOT_APPLICABLE, problems.stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), problems);

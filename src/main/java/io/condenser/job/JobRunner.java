@@ -7,6 +7,10 @@ import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.data.InvalidDatasetException;
 import io.condenser.engine.eval.ComparisonReport;
 import io.condenser.engine.eval.EvaluationSettings;
+import io.condenser.engine.eval.TorchScriptRuntimeModel;
+import io.condenser.engine.train.TorchScriptModel;
+import io.condenser.model.ModelFormat;
+import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.ModelComparison;
 import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.onnx.InvalidModelException;
@@ -21,6 +25,7 @@ import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.storage.ArtifactStore;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +35,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -141,52 +147,29 @@ public class JobRunner {
         try (ArtifactStore.LocalCopy original = models.localCopy(source);
              JobDatasets opened = JobDatasets.open(job.getTenantId(), plan, datasets, store,
                      ProblemType.COMPRESSION_FAILED)) {
-            ModelProto model = models.readModel(source, original.path());
-            planner.checkApplicable(plan, model, opened);
-
-            List<StepReport> steps = new ArrayList<>();
-            TaskMonitor stepsMonitor = monitor.slice(0, STEPS_SHARE);
-            int count = plan.steps().size();
-            for (PlannedJob.PlannedStep step : plan.steps()) {
-                monitor.checkCancelled();
-                if (step.index() > 0) {
-                    requireApplicable(step, model, opened);
-                }
-                StepEventRecorder stepEvents = new StepEventRecorder(events, claim, step.index(), step.label());
-                stepEvents.line("info", "started", Map.of());
-                long stepStart = System.nanoTime();
-                PipelineStep.Outcome outcome = step.definition().create(step.arguments(),
-                                new StepContext(opened, runtime, stepEvents,
-                                        new StepCheckpoints(checkpoints, claim, step.index(), workDir)))
-                        .apply(model, stepsMonitor.slice((double) step.index() / count,
-                                (double) (step.index() + 1) / count));
-                model = outcome.model();
-                StepReport report = new StepReport(step.index(), step.label(), (System.nanoTime() - stepStart) / 1e6,
-                        outcome.counters());
-                steps.add(report);
-                stepEvents.line("info", "finished", finishedFields(report));
-            }
-            ModelValidator.validate(model);
-            Path resultFile = workDir.resolve("result.onnx");
-            if (OnnxModelFiles.write(model, resultFile).size() > 1) {
-                throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the result is too large for one ONNX file"
-                        + " and needs external data, which the service cannot store yet");
-            }
-            InspectionSummary inspection = InspectionSummary.of(ModelInspector.inspect(model));
+            StepRunner steps = new StepRunner(claim, opened, runtime, workDir, monitor.slice(0, STEPS_SHARE),
+                    plan.steps().size());
+            boolean torchScript = source.getFormat() == ModelFormat.TORCHSCRIPT;
+            Produced produced = torchScript ? runTorchScript(plan, original.path(), steps, monitor)
+                    : runOnnx(plan, models.readModel(source, original.path()), steps, monitor);
 
             monitor.progress(STEPS_SHARE, "measuring");
-            ComparisonReport comparison = new ModelComparison(runtime).compare(original.path(), resultFile,
-                    evaluationSettings(plan, opened), monitor.slice(STEPS_SHARE, STEPS_SHARE + EVALUATION_SHARE));
+            ModelComparison comparison = new ModelComparison(runtime);
+            EvaluationSettings evaluation = evaluationSettings(plan, opened);
+            TaskMonitor evaluationMonitor = monitor.slice(STEPS_SHARE, STEPS_SHARE + EVALUATION_SHARE);
+            ComparisonReport report = torchScript
+                    ? comparison.compareTorchScript(original.path(), produced.file(), evaluation, evaluationMonitor)
+                    : comparison.compare(original.path(), produced.file(), evaluation, evaluationMonitor);
             monitor.checkCancelled();
             monitor.progress(STEPS_SHARE + EVALUATION_SHARE, "storing the result");
 
-            String resultName = source.getName() + " · " + steps.stream().map(StepReport::type)
+            String resultName = source.getName() + " · " + steps.reports().stream().map(StepReport::type)
                     .collect(Collectors.joining(" · "));
             transactions.executeWithoutResult(status -> {
                 try {
-                    ModelEntity result = models.registerResult(job.getTenantId(), resultFile, resultName,
-                            source.getId(), claim.id(), inspection);
-                    metrics.saveAll(new JobMetricsWriter(claim.id()).comparison(comparison).steps(steps)
+                    ModelEntity result = models.registerResult(job.getTenantId(), produced.file(),
+                            source.getFormat(), resultName, source.getId(), claim.id(), produced.inspection());
+                    metrics.saveAll(new JobMetricsWriter(claim.id()).comparison(report).steps(steps.reports())
                             .wallTime((System.nanoTime() - start) / 1e6).rows());
                     if (!queue.succeed(claim, result.getId())) {
                         status.setRollbackOnly();
@@ -196,6 +179,116 @@ public class JobRunner {
                     throw new UncheckedIOException(e);
                 }
             });
+        }
+    }
+
+    /** The result file of a job's steps and its inspection. */
+    private record Produced(Path file, InspectionSummary inspection) {
+    }
+
+    /** An ONNX model through the pipeline: each step rewrites the model, the result is validated and written. */
+    private Produced runOnnx(PlannedJob plan, ModelProto original, StepRunner steps, TaskMonitor monitor)
+            throws IOException {
+        planner.checkApplicable(plan, original, steps.datasets());
+        ModelProto model = original;
+        for (PlannedJob.PlannedStep step : plan.steps()) {
+            monitor.checkCancelled();
+            if (step.index() > 0) {
+                requireApplicable(step, model, steps.datasets());
+            }
+            ModelProto input = model;
+            model = steps.run(step, (context, stepMonitor) -> step.definition().create(step.arguments(), context)
+                    .apply(input, stepMonitor), PipelineStep.Outcome::counters).model();
+        }
+        ModelValidator.validate(model);
+        Path resultFile = steps.workDir().resolve("result.onnx");
+        if (OnnxModelFiles.write(model, resultFile).size() > 1) {
+            throw new ProblemException(ProblemType.COMPRESSION_FAILED, "the result is too large for one ONNX file"
+                    + " and needs external data, which the service cannot store yet");
+        }
+        return new Produced(resultFile, InspectionSummary.of(ModelInspector.inspect(model)));
+    }
+
+    /**
+     * A TorchScript model through the steps that support it: loaded once with trainable parameters, changed in place
+     * by each step, saved as TorchScript, and inspected by loading the saved file again.
+     */
+    private Produced runTorchScript(PlannedJob plan, Path original, StepRunner steps, TaskMonitor monitor)
+            throws IOException {
+        planner.checkApplicableToTorchScript(plan, steps.datasets());
+        Path resultFile = steps.workDir().resolve("result.pt");
+        try (TorchScriptModel model = TorchScriptModel.load(original, steps.runtime().device())) {
+            for (PlannedJob.PlannedStep step : plan.steps()) {
+                monitor.checkCancelled();
+                TorchScriptSupport definition = (TorchScriptSupport) step.definition();
+                steps.run(step, (context, stepMonitor) -> definition.createForTorchScript(step.arguments(), context)
+                        .apply(model, stepMonitor), counters -> counters);
+            }
+            try (OutputStream out = Files.newOutputStream(resultFile)) {
+                model.save(out);
+            }
+        }
+        try (TorchScriptRuntimeModel saved = TorchScriptRuntimeModel.load(resultFile, steps.runtime())) {
+            return new Produced(resultFile, InspectionSummary.of(saved.parameters()));
+        }
+    }
+
+    /** What a step does once its context is built: a result whose counters go into the step's report. */
+    @FunctionalInterface
+    private interface StepWork<R> {
+        R apply(StepContext context, TaskMonitor monitor) throws IOException;
+    }
+
+    /** Runs a job's steps one by one with their events ("started", "finished" with counters) and reports. */
+    private final class StepRunner {
+
+        private final ClaimedJob claim;
+        private final JobDatasets datasets;
+        private final RuntimeSettings runtime;
+        private final Path workDir;
+        private final TaskMonitor monitor;
+        private final int count;
+        private final List<StepReport> reports = new ArrayList<>();
+
+        StepRunner(ClaimedJob claim, JobDatasets datasets, RuntimeSettings runtime, Path workDir, TaskMonitor monitor,
+                   int count) {
+            this.claim = claim;
+            this.datasets = datasets;
+            this.runtime = runtime;
+            this.workDir = workDir;
+            this.monitor = monitor;
+            this.count = count;
+        }
+
+        <R> R run(PlannedJob.PlannedStep step, StepWork<R> work, Function<R, List<StepCounter>> counters)
+                throws IOException {
+            StepEventRecorder stepEvents = new StepEventRecorder(events, claim, step.index(), step.label());
+            stepEvents.line("info", "started", Map.of());
+            long stepStart = System.nanoTime();
+            R result = work.apply(new StepContext(datasets, runtime, stepEvents,
+                            new StepCheckpoints(checkpoints, claim, step.index(), workDir)),
+                    monitor.slice((double) step.index() / count, (double) (step.index() + 1) / count));
+            StepReport report = new StepReport(step.index(), step.label(), (System.nanoTime() - stepStart) / 1e6,
+                    counters.apply(result));
+            reports.add(report);
+            stepEvents.line("info", "finished", finishedFields(report));
+            return result;
+        }
+
+        JobDatasets datasets() {
+            return datasets;
+        }
+
+        RuntimeSettings runtime() {
+            return runtime;
+        }
+
+        Path workDir() {
+            return workDir;
+        }
+
+        List<StepReport> reports() {
+            return reports;
         }
     }
 

@@ -2,6 +2,7 @@ package io.condenser.job;
 
 import io.condenser.dataset.DatasetService;
 import io.condenser.model.ModelEntity;
+import io.condenser.model.ModelFormat;
 import io.condenser.model.ModelService;
 import io.condenser.problem.FieldProblem;
 import io.condenser.problem.ProblemException;
@@ -96,9 +97,14 @@ public class JobService {
                             String fingerprint) throws IOException {
         webhooks.check(spec.webhook());
         ModelEntity model = models.findById(tenantId, spec.modelId()).orElseThrow(() -> unknownModel(spec.modelId()));
-        try (ArtifactStore.LocalCopy copy = models.localCopy(model);
-             JobDatasets opened = JobDatasets.open(tenantId, plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
-            planner.checkApplicable(plan, models.readModel(model, copy.path()), opened);
+        try (JobDatasets opened = JobDatasets.open(tenantId, plan, datasets, store, ProblemType.INVALID_JOB_SPEC)) {
+            if (model.getFormat() == ModelFormat.TORCHSCRIPT) {
+                planner.checkApplicableToTorchScript(plan, opened);
+            } else {
+                try (ArtifactStore.LocalCopy copy = models.localCopy(model)) {
+                    planner.checkApplicable(plan, models.readModel(model, copy.path()), opened);
+                }
+            }
         }
         JobEntity job = new JobEntity(UUID.randomUUID(), tenantId, model.getId(), plan.device(),
                 json.writeValueAsString(plan.normalized()), maxAttempts, Instant.now().truncatedTo(ChronoUnit.MICROS));

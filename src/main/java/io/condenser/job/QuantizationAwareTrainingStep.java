@@ -77,7 +77,7 @@ class QuantizationAwareTrainingStep extends QuantizationStep {
         NumpyDataset dataset = context.datasets().get(arguments.dataset("datasetId"));
         return (model, monitor) -> {
             QuantizationAwareTraining.Prepared prepared = QuantizationAwareTraining.prepare(model, options);
-            ClassifierTraining.Outcome trained = ClassifierTraining.train(prepared.model(),
+            ClassifierTraining.TrainedGraph trained = ClassifierTraining.train(prepared.model(),
                     prepared.fakeQuantization().options(), arguments, context, monitor.slice(0, 0.8));
             StaticQuantizedModel qat = QuantizationAwareTraining.export(trained.model(), prepared, context.runtime(),
                     calibration(prepared.model(), dataset), monitor.slice(0.8, 0.85));
@@ -88,7 +88,7 @@ class QuantizationAwareTrainingStep extends QuantizationStep {
             double qatTop1 = comparison.candidate().accuracy().top1();
             context.events().info(String.format(Locale.ROOT, "on the dataset: quantization-aware training %.4f top-1,"
                     + " post-training static quantization %.4f", qatTop1, ptqTop1));
-            List<StepCounter> counters = new ArrayList<>(ClassifierTraining.counters(trained));
+            List<StepCounter> counters = new ArrayList<>(ClassifierTraining.counters(trained.outcome()));
             // Batch norms were folded before training, not by the export.
             StaticQuantizationStep.counters(qat.report()).stream()
                     .filter(counter -> !counter.name().equals("foldedBatchNorms")).forEach(counters::add);

@@ -39,6 +39,8 @@ final class ModelArchive {
     private static final int TAR_MAGIC_OFFSET = 257;
     private static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
     private static final int TAR_BLOCK = 512;
+    /** The pickled module of a TorchScript archive: {@code <name>/data.pkl}, which no ONNX model archive holds. */
+    private static final Pattern TORCHSCRIPT_MODULE = Pattern.compile("[^/]+/data\\.pkl");
     private static final int MAX_TAR_HEADERS = 4 * MAX_ENTRIES;
     private static final long MAX_TAR_METADATA_BYTES = 8 * 1024;
 
@@ -60,7 +62,20 @@ final class ModelArchive {
     }
 
     /**
-     * @throws ProblemException UNSUPPORTED_MODEL_FORMAT for a TorchScript archive, INVALID_MODEL for an archive that
+     * Whether a zip is a TorchScript model as {@code torch.jit.save} writes it ({@code <name>/data.pkl},
+     * {@code <name>/code/…}, {@code <name>/constants.pkl}, {@code <name>/version}) rather than an ONNX model archive.
+     * Only its directory is read; a zip without a readable one is no TorchScript model libtorch could load either.
+     */
+    static boolean isTorchScript(Path file) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return zip.stream().anyMatch(entry -> TORCHSCRIPT_MODULE.matcher(entry.getName()).matches());
+        } catch (ZipException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @throws ProblemException UNSUPPORTED_MODEL_FORMAT for a tar of a TorchScript model's files, INVALID_MODEL for an archive that
      *                          breaks a rule, UPLOAD_TOO_LARGE when it unpacks to more than {@code maxBytes}
      */
     static Unpacked unpack(Path archive, Path directory, long maxBytes) throws IOException {
@@ -227,9 +242,9 @@ final class ModelArchive {
 
         void add(String entryName, InputStream content) throws IOException {
             if (entryName.endsWith("data.pkl") || entryName.endsWith("constants.pkl")) {
-                throw new ProblemException(ProblemType.UNSUPPORTED_MODEL_FORMAT, "the archive is a TorchScript"
-                        + " model; this version accepts ONNX models (a .onnx file, or an archive of one and its"
-                        + " external data)");
+                throw new ProblemException(ProblemType.UNSUPPORTED_MODEL_FORMAT, "the archive holds a"
+                        + " TorchScript model's files; upload the TorchScript file itself (the .pt zip"
+                        + " torch.jit.save writes)");
             }
             int slash = entryName.lastIndexOf('/');
             String entryFolder = slash < 0 ? "" : entryName.substring(0, slash + 1);

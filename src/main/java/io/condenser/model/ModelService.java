@@ -1,6 +1,9 @@
 package io.condenser.model;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.engine.UnsupportedModelException;
+import io.condenser.engine.eval.RuntimeSettings;
+import io.condenser.engine.eval.TorchScriptRuntimeModel;
 import io.condenser.engine.onnx.InvalidModelException;
 import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.ModelValidator;
@@ -41,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ModelService {
 
+    /** What an upload is, by how it starts and, for a zip, by its entries. */
+    private enum UploadKind { ONNX, ONNX_ARCHIVE, TORCHSCRIPT }
 
     private final ModelRepository models;
     private final ModelUsage usage;
@@ -70,9 +75,9 @@ public class ModelService {
     }
 
     /**
-     * Streams an upload into the store, then inspects it: a plain .onnx, or a zip of one and its external data files
-     * (unpacked and checked entry by entry; the zip is kept as what a download returns). Anything that is not a valid
-     * ONNX model is refused, and so is an upload beyond the tenant's storage quota: a refused upload leaves no row and
+     * Streams an upload into the store, then inspects it: a plain .onnx, a zip of one and its external data files
+     * (unpacked and checked entry by entry; the zip is kept as what a download returns), or a TorchScript file (loaded
+     * by libtorch to be inspected, kept as uploaded). Anything that is not a valid model of these formats is refused, and so is an upload beyond the tenant's storage quota: a refused upload leaves no row and
      * no file.
      */
     public Submitted<ModelEntity> upload(UUID tenantId, String name, String fileName, InputStream content,
@@ -86,9 +91,11 @@ public class ModelService {
             String fingerprint = IdempotencyKeys.fingerprint(stored.sha256(), DisplayNames.of(name, fileName, "model"));
             return idempotencyKeys.createOnce(key, fingerprint, earlier -> findById(tenantId, earlier),
                     () -> written.forEach(cleanup::deleteQuietly), () -> {
-                        ModelEntity model = isArchive(stored.key())
-                                ? storeArchive(id, tenantId, name, fileName, stored, written)
-                                : storePlain(id, tenantId, name, fileName, stored, written);
+                        ModelEntity model = switch (kind(stored.key())) {
+                            case TORCHSCRIPT -> storeTorchScript(id, tenantId, name, fileName, stored, written);
+                            case ONNX_ARCHIVE -> storeArchive(id, tenantId, name, fileName, stored, written);
+                            case ONNX -> storePlain(id, tenantId, name, fileName, stored, written);
+                        };
                         ModelEntity saved = transactions.execute(status -> {
                             quotas.reserveStorage(tenantId, stored.sizeBytes());
                             idempotencyKeys.remember(key, fingerprint, id);
@@ -108,9 +115,26 @@ public class ModelService {
     private ModelEntity storePlain(UUID id, UUID tenantId, String name, String fileName, StoredArtifact stored,
                                    List<String> written) throws IOException {
         InspectionSummary inspection = inspectSelfContained(stored.key());
-        store.move(stored.key(), storageKey(id));
-        written.set(0, storageKey(id));
+        store.move(stored.key(), storageKey(id, ModelFormat.ONNX));
+        written.set(0, storageKey(id, ModelFormat.ONNX));
         return newModel(id, tenantId, name, fileName, stored, inspection);
+    }
+
+    /** Loads a TorchScript upload with libtorch for its parameters, then moves it to its key unchanged. */
+    private ModelEntity storeTorchScript(UUID id, UUID tenantId, String name, String fileName, StoredArtifact stored,
+                                        List<String> written) throws IOException {
+        InspectionSummary inspection;
+        try (ArtifactStore.LocalCopy copy = store.localCopy(stored.key());
+             TorchScriptRuntimeModel model = TorchScriptRuntimeModel.load(copy.path(), RuntimeSettings.cpu(1))) {
+            inspection = InspectionSummary.of(model.parameters());
+        } catch (UnsupportedModelException e) {
+            throw new ProblemException(ProblemType.INVALID_MODEL, "not a valid TorchScript model: " + e.getMessage());
+        }
+        String key = storageKey(id, ModelFormat.TORCHSCRIPT);
+        store.move(stored.key(), key);
+        written.set(0, key);
+        return new ModelEntity(id, tenantId, DisplayNames.of(name, fileName, "model"), ModelFormat.TORCHSCRIPT, key,
+                stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null, now());
     }
 
     /** Unpacks the archive, checks the model with its data, then stores the files next to each other. */
@@ -154,7 +178,7 @@ public class ModelService {
     private ModelEntity newModel(UUID id, UUID tenantId, String name, String fileName, StoredArtifact stored,
                                  InspectionSummary inspection) {
         return new ModelEntity(id, tenantId, DisplayNames.of(name, fileName, "model"), ModelFormat.ONNX,
-                storageKey(id), stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null,
+                storageKey(id, ModelFormat.ONNX), stored.sizeBytes(), stored.sha256(), json.writeValueAsString(inspection), null, null,
                 now());
     }
 
@@ -163,11 +187,11 @@ public class ModelService {
      * copied into the store first; if the transaction does not commit, the copy is removed. Results count towards the
      * tenant's stored bytes but are not refused for them: the job already did the work.
      */
-    public ModelEntity registerResult(UUID tenantId, Path file, String name, UUID parentModelId, UUID sourceJobId,
-                                      InspectionSummary inspection) throws IOException {
+    public ModelEntity registerResult(UUID tenantId, Path file, ModelFormat format, String name, UUID parentModelId,
+                                      UUID sourceJobId, InspectionSummary inspection) throws IOException {
         UUID id = UUID.randomUUID();
-        StoredArtifact stored = store.writeFile(storageKey(id), file);
-        ModelEntity model = new ModelEntity(id, tenantId, name, ModelFormat.ONNX, stored.key(), stored.sizeBytes(),
+        StoredArtifact stored = store.writeFile(storageKey(id, format), file);
+        ModelEntity model = new ModelEntity(id, tenantId, name, format, stored.key(), stored.sizeBytes(),
                 stored.sha256(), json.writeValueAsString(inspection), parentModelId, sourceJobId, now());
         cleanup.deleteUnlessCommitted(stored.key());
         // Flushed now: the caller's next statements (plain SQL) refer to this row by foreign key.
@@ -255,10 +279,18 @@ public class ModelService {
         return new ProblemException(ProblemType.INVALID_MODEL, "not a valid ONNX model: " + e.getMessage());
     }
 
-    /** Reads the first bytes only: a store that copies whole objects to local files need not copy this one for it. */
-    private boolean isArchive(String key) throws IOException {
+    /**
+     * Reads the first bytes first: a store that copies whole objects to local files need not copy a plain .onnx for
+     * it.
+     */
+    private UploadKind kind(String key) throws IOException {
         try (InputStream head = store.read(key).getInputStream()) {
-            return ModelArchive.isArchive(head);
+            if (!ModelArchive.isArchive(head)) {
+                return UploadKind.ONNX;
+            }
+        }
+        try (ArtifactStore.LocalCopy copy = store.localCopy(key)) {
+            return ModelArchive.isTorchScript(copy.path()) ? UploadKind.TORCHSCRIPT : UploadKind.ONNX_ARCHIVE;
         }
     }
 
@@ -274,8 +306,8 @@ public class ModelService {
         return "models/" + id + "/";
     }
 
-    private static String storageKey(UUID id) {
-        return folder(id) + "model.onnx";
+    private static String storageKey(UUID id, ModelFormat format) {
+        return folder(id) + "model" + format.extension();
     }
 
     private static Instant now() {

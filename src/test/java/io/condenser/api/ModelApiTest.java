@@ -46,10 +46,9 @@ class ModelApiTest extends IntegrationTestSupport {
     }
 
     @Test
-    void aTorchScriptArchiveIsRefusedAsAnUnsupportedFormat() throws IOException {
+    void aTorchScriptFileLibtorchCannotLoadAndAnUnreadableZipAreInvalidModels() throws IOException {
         byte[] torchScript = zip(Map.of("lenet/data.pkl", new byte[16], "lenet/version", "3".getBytes()));
-        assertRefusedWithoutTrace(() -> api().uploadModel("model.pt", torchScript), 415,
-                "unsupported-model-format");
+        assertRefusedWithoutTrace(() -> api().uploadModel("model.pt", torchScript), 422, "invalid-model");
         byte[] garbage = {'P', 'K', 3, 4, 0, 0, 0, 0, 1, 2, 3};
         assertRefusedWithoutTrace(() -> api().uploadModel("model.zip", garbage), 422, "invalid-model");
     }

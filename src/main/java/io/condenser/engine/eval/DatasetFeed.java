@@ -58,6 +58,14 @@ public final class DatasetFeed {
         return new DatasetFeed(dataset, input.name(), sampleShape, fixedBatch);
     }
 
+    /**
+     * Feeds a model that declares no inputs (a TorchScript module): one input of the dataset's own sample shape, with
+     * a dynamic batch dimension.
+     */
+    public static DatasetFeed unshaped(NumpyDataset dataset) {
+        return new DatasetFeed(dataset, "input", dataset.sampleShape(), OptionalLong.empty());
+    }
+
     private static long[] sampleShape(TensorSignature input, List<Dimension> modelDims, long[] dataShape) {
         long dataElements = Arrays.stream(dataShape).reduce(1, Math::multiplyExact);
         if (modelDims.stream().allMatch(Dimension::isFixed)) {

@@ -9,6 +9,7 @@ import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.engine.onnx.TensorSignature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,15 +35,22 @@ public final class ModelComparison {
         this.runtime = runtime;
     }
 
+    /** Compares two ONNX models on ONNX Runtime. */
     public ComparisonReport compare(Path originalFile, Path candidateFile, EvaluationSettings settings,
                                     TaskMonitor monitor) throws IOException {
         ModelProto original = OnnxModelFiles.read(originalFile);
         try (OnnxRuntimeModel reference = OnnxRuntimeModel.load(originalFile, runtime);
              OnnxRuntimeModel candidate = OnnxRuntimeModel.load(candidateFile, runtime)) {
             Pair pair = new Pair(reference, candidate);
-            Outcome outcome = settings.dataset() == null
-                    ? onSyntheticInputs(original, pair, settings, monitor)
-                    : onDataset(original, pair, settings, monitor);
+            Outcome outcome;
+            if (settings.dataset() == null) {
+                outcome = onSyntheticInputs(original, pair, settings, monitor);
+            } else {
+                try (NumpyDataset dataset = NumpyDataset.open(settings.dataset(), UNLIMITED)) {
+                    outcome = onDataset(DatasetFeed.of(original, dataset), scoresOutputIndex(original,
+                            settings.output()), pair, settings, monitor);
+                }
+            }
             return new ComparisonReport(
                     measure(originalFile, original, outcome.referenceLatency(), outcome.referenceAccuracy()),
                     measure(candidateFile, OnnxModelFiles.read(candidateFile), outcome.candidateLatency(),
@@ -51,7 +59,33 @@ public final class ModelComparison {
         }
     }
 
-    private record Pair(OnnxRuntimeModel reference, OnnxRuntimeModel candidate) {
+    /**
+     * Compares two TorchScript models on libtorch, on the settings' dataset: a TorchScript module declares no input
+     * shapes to make synthetic inputs from. Its first output holds the class scores.
+     *
+     * @throws UnsupportedModelException when the settings name no dataset
+     */
+    public ComparisonReport compareTorchScript(Path originalFile, Path candidateFile, EvaluationSettings settings,
+                                               TaskMonitor monitor) throws IOException {
+        if (settings.dataset() == null) {
+            throw new UnsupportedModelException("a TorchScript model declares no input shapes to make synthetic inputs"
+                    + " from; it is compared on a dataset");
+        }
+        try (TorchScriptRuntimeModel reference = TorchScriptRuntimeModel.load(originalFile, runtime);
+             TorchScriptRuntimeModel candidate = TorchScriptRuntimeModel.load(candidateFile, runtime);
+             NumpyDataset dataset = NumpyDataset.open(settings.dataset(), UNLIMITED)) {
+            Outcome outcome = onDataset(DatasetFeed.unshaped(dataset), 0, new Pair(reference, candidate), settings,
+                    monitor);
+            return new ComparisonReport(
+                    measure(originalFile, reference.parameters(), outcome.referenceLatency(),
+                            outcome.referenceAccuracy()),
+                    measure(candidateFile, candidate.parameters(), outcome.candidateLatency(),
+                            outcome.candidateAccuracy()),
+                    outcome.fidelity());
+        }
+    }
+
+    private record Pair(ExecutableModel reference, ExecutableModel candidate) {
     }
 
     private record Outcome(FidelityReport fidelity, List<LatencyStats> referenceLatency,
@@ -83,44 +117,41 @@ public final class ModelComparison {
         return new Outcome(fidelity.report(), latency.reference(), latency.candidate(), null, null);
     }
 
-    private Outcome onDataset(ModelProto original, Pair pair, EvaluationSettings settings, TaskMonitor monitor)
-            throws IOException {
-        try (NumpyDataset dataset = NumpyDataset.open(settings.dataset(), UNLIMITED)) {
-            DatasetFeed feed = DatasetFeed.of(original, dataset);
-            int scoresOutput = scoresOutputIndex(original, settings.output());
-            long total = Math.min(settings.samples(), feed.sampleCount());
-            FidelityAccumulator fidelity = new FidelityAccumulator();
-            AccuracyAccumulator referenceAccuracy = new AccuracyAccumulator();
-            AccuracyAccumulator candidateAccuracy = new AccuracyAccumulator();
-            long done = 0;
-            try (DatasetFeed.Batches batches = feed.batches(settings.batchSize(), total)) {
-                while (batches.hasNext()) {
-                    monitor.checkCancelled();
-                    DatasetFeed.Batch batch = batches.next();
-                    long rows = batch.inputs().getFirst().shape()[0];
-                    List<HostTensor> expected = leading(pair.reference().run(batch.inputs()), batch, rows);
-                    List<HostTensor> actual = leading(pair.candidate().run(batch.inputs()), batch, rows);
-                    fidelity.add(expected, actual, batch.validSamples());
-                    if (batch.labels() != null) {
-                        referenceAccuracy.add(expected.get(scoresOutput), batch.labels(), batch.validSamples());
-                        candidateAccuracy.add(actual.get(scoresOutput), batch.labels(), batch.validSamples());
-                    }
-                    done += batch.validSamples();
-                    monitor.progress(0.5 * done / total, "comparing outputs on the dataset");
+    /** @param scoresOutput the index of the output that holds class scores, for accuracy */
+    private Outcome onDataset(DatasetFeed feed, int scoresOutput, Pair pair, EvaluationSettings settings,
+                              TaskMonitor monitor) throws IOException {
+        long total = Math.min(settings.samples(), feed.sampleCount());
+        FidelityAccumulator fidelity = new FidelityAccumulator();
+        AccuracyAccumulator referenceAccuracy = new AccuracyAccumulator();
+        AccuracyAccumulator candidateAccuracy = new AccuracyAccumulator();
+        long done = 0;
+        try (DatasetFeed.Batches batches = feed.batches(settings.batchSize(), total)) {
+            while (batches.hasNext()) {
+                monitor.checkCancelled();
+                DatasetFeed.Batch batch = batches.next();
+                long rows = batch.inputs().getFirst().shape()[0];
+                List<HostTensor> expected = leading(pair.reference().run(batch.inputs()), batch, rows);
+                List<HostTensor> actual = leading(pair.candidate().run(batch.inputs()), batch, rows);
+                fidelity.add(expected, actual, batch.validSamples());
+                if (batch.labels() != null) {
+                    referenceAccuracy.add(expected.get(scoresOutput), batch.labels(), batch.validSamples());
+                    candidateAccuracy.add(actual.get(scoresOutput), batch.labels(), batch.validSamples());
                 }
+                done += batch.validSamples();
+                monitor.progress(0.5 * done / total, "comparing outputs on the dataset");
             }
-            Map<Integer, List<HostTensor>> latencyBatches = new LinkedHashMap<>();
-            for (int batchSize : latencyBatchSizes(feed.fixedBatchSize(), settings)) {
-                try (DatasetFeed.Batches batches = feed.batches(batchSize, batchSize)) {
-                    List<HostTensor> inputs = batches.next().inputs();
-                    latencyBatches.put((int) inputs.getFirst().shape()[0], inputs);
-                }
-            }
-            Latencies latency = timeBoth(pair, latencyBatches, settings, monitor.slice(0.5, 1));
-            boolean labelled = feed.labelled();
-            return new Outcome(fidelity.report(), latency.reference(), latency.candidate(),
-                    labelled ? referenceAccuracy.report() : null, labelled ? candidateAccuracy.report() : null);
         }
+        Map<Integer, List<HostTensor>> latencyBatches = new LinkedHashMap<>();
+        for (int batchSize : latencyBatchSizes(feed.fixedBatchSize(), settings)) {
+            try (DatasetFeed.Batches batches = feed.batches(batchSize, batchSize)) {
+                List<HostTensor> inputs = batches.next().inputs();
+                latencyBatches.put((int) inputs.getFirst().shape()[0], inputs);
+            }
+        }
+        Latencies latency = timeBoth(pair, latencyBatches, settings, monitor.slice(0.5, 1));
+        boolean labelled = feed.labelled();
+        return new Outcome(fidelity.report(), latency.reference(), latency.candidate(),
+                labelled ? referenceAccuracy.report() : null, labelled ? candidateAccuracy.report() : null);
     }
 
     private static List<HostTensor> leading(List<HostTensor> outputs, DatasetFeed.Batch batch, long rows) {
@@ -172,11 +203,11 @@ public final class ModelComparison {
         return new Latencies(reference, candidate);
     }
 
-    private static long[][] timeInterleaved(OnnxRuntimeModel first, OnnxRuntimeModel second, List<HostTensor> batch,
+    private static long[][] timeInterleaved(ExecutableModel first, ExecutableModel second, List<HostTensor> batch,
                                             EvaluationSettings settings, TaskMonitor monitor) {
         long[][] nanos = new long[2][settings.latencyRuns()];
-        try (OnnxRuntimeModel.PreparedInputs firstInputs = first.prepare(batch);
-             OnnxRuntimeModel.PreparedInputs secondInputs = second.prepare(batch)) {
+        try (ExecutableModel.PreparedInputs firstInputs = first.prepare(batch);
+             ExecutableModel.PreparedInputs secondInputs = second.prepare(batch)) {
             for (int i = 0; i < settings.warmupRuns(); i++) {
                 first.timedRun(firstInputs);
                 second.timedRun(secondInputs);
@@ -195,5 +226,10 @@ public final class ModelComparison {
         ModelInspection inspection = ModelInspector.inspect(model);
         return new ModelMeasurement(OnnxModelFiles.storedBytes(file, model), inspection.parameterCount(),
                 inspection.initializerBytes(), latency, accuracy);
+    }
+
+    private static ModelMeasurement measure(Path file, ModuleParameters parameters, List<LatencyStats> latency,
+                                            AccuracyReport accuracy) throws IOException {
+        return new ModelMeasurement(Files.size(file), parameters.count(), parameters.bytes(), latency, accuracy);
     }
 }

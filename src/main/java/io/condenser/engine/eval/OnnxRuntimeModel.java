@@ -7,22 +7,19 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.condenser.engine.UnsupportedModelException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** An ONNX model loaded into ONNX Runtime through DJL's OnnxRuntime engine. */
-public final class OnnxRuntimeModel implements AutoCloseable {
+public final class OnnxRuntimeModel implements ExecutableModel {
 
     private static final String ENGINE = "OnnxRuntime";
 
@@ -64,25 +61,25 @@ public final class OnnxRuntimeModel implements AutoCloseable {
         }
     }
 
-    /** Runs the model once; the native memory of inputs and outputs is released before this returns. */
+    @Override
     public List<HostTensor> run(List<HostTensor> inputs) {
         try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList outputs = forward(toNd(inputs, manager));
+            NDList outputs = forward(HostTensors.toNd(inputs, manager));
             List<HostTensor> result = new ArrayList<>(outputs.size());
             for (NDArray output : outputs) {
-                result.add(toHost(output));
+                result.add(HostTensors.toHost(output));
             }
             return result;
         }
     }
 
-    /** Inputs copied into native memory once, for repeated timed runs. */
+    @Override
     public PreparedInputs prepare(List<HostTensor> inputs) {
         NDManager manager = model.getNDManager().newSubManager();
-        return new PreparedInputs(manager, toNd(inputs, manager));
+        return new PreparedInputs(manager, HostTensors.toNd(inputs, manager));
     }
 
-    /** Runs the model on prepared inputs and returns the wall time of the run in nanoseconds. */
+    @Override
     public long timedRun(PreparedInputs inputs) {
         long start = System.nanoTime();
         NDList outputs = forward(inputs.arrays());
@@ -107,50 +104,6 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     private static void close(Model model, OrtSession.SessionOptions sessionOptions) {
         model.close();
         sessionOptions.close();
-    }
-
-    /** Inputs held in native memory; closing releases them. */
-    public record PreparedInputs(NDManager manager, NDList arrays) implements AutoCloseable {
-        @Override
-        public void close() {
-            manager.close();
-        }
-    }
-
-    private static NDList toNd(List<HostTensor> inputs, NDManager manager) {
-        NDList list = new NDList(inputs.size());
-        for (HostTensor input : inputs) {
-            Shape shape = new Shape(input.shape());
-            NDArray array = switch (input.data()) {
-                case float[] f -> manager.create(f, shape);
-                case double[] d -> manager.create(d, shape);
-                case long[] l -> manager.create(l, shape);
-                case int[] i -> manager.create(i, shape);
-                case boolean[] b -> manager.create(b, shape);
-                case byte[] b -> manager.create(ByteBuffer.wrap(b), shape,
-                        input.type() == HostTensor.ElementType.UINT8 ? DataType.UINT8 : DataType.INT8);
-                default -> throw new IllegalArgumentException("unsupported input data for " + input.name());
-            };
-            array.setName(input.name());
-            list.add(array);
-        }
-        return list;
-    }
-
-    private static HostTensor toHost(NDArray array) {
-        long[] shape = array.getShape().getShape();
-        String name = array.getName();
-        return switch (array.getDataType()) {
-            case FLOAT32 -> new HostTensor(name, HostTensor.ElementType.FLOAT32, shape, array.toFloatArray());
-            case FLOAT64 -> new HostTensor(name, HostTensor.ElementType.FLOAT64, shape, array.toDoubleArray());
-            case INT64 -> new HostTensor(name, HostTensor.ElementType.INT64, shape, array.toLongArray());
-            case INT32 -> new HostTensor(name, HostTensor.ElementType.INT32, shape, array.toIntArray());
-            case INT8 -> new HostTensor(name, HostTensor.ElementType.INT8, shape, array.toByteArray());
-            case UINT8 -> new HostTensor(name, HostTensor.ElementType.UINT8, shape, array.toByteArray());
-            case BOOLEAN -> new HostTensor(name, HostTensor.ElementType.BOOLEAN, shape, array.toBooleanArray());
-            default -> throw new UnsupportedModelException("output " + name + " has element type "
-                    + array.getDataType() + ", which Condenser cannot read back yet");
-        };
     }
 
     private static String rootMessage(Throwable e) {
