@@ -2,6 +2,7 @@ package io.condenser.engine.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import io.condenser.engine.eval.DjlSettings;
 import io.condenser.engine.eval.ExecutionDevice;
 
@@ -22,13 +23,18 @@ final class TrainingEngine {
     }
 
     /**
-     * Starts the engine with Condenser's settings and picks the device.
+     * Starts the engine with Condenser's settings, readies the calling thread for training and picks the device.
      *
      * @throws DeviceUnavailableException for a GPU the engine does not see: DJL hands out gpu(0) even then, and
      *                                    operations on it fail later (FACTS.md)
      */
     static Device device(ExecutionDevice requested) {
         Engine engine = get();
+        // libtorch records gradients per thread and starts each thread with recording on; DJL turns it off only on the
+        // thread that started the engine, and its gradient collectors switch it on and off around each batch. On any
+        // other thread (a worker's job thread) the in-place updates of parameters outside a collector (masks, restored
+        // best weights) would fail with "a leaf Variable that requires grad is being used in an in-place operation".
+        JniUtils.setGradMode(false);
         if (requested == ExecutionDevice.CPU) {
             return Device.cpu();
         }

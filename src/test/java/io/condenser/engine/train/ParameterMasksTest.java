@@ -12,6 +12,7 @@ import io.condenser.testing.TrainingTestData;
 import java.io.IOException;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,33 @@ class ParameterMasksTest {
         }
         assertThat(changed).isGreaterThan(20);
         assertThat(result.epochs().getLast().trainAccuracy()).isGreaterThan(0.8);
+    }
+
+    /**
+     * libtorch records gradients per thread, on by default; DJL turns it off only on the thread that started the
+     * engine. A job thread of a worker is another thread: masking must work there too.
+     */
+    @Test
+    void masksApplyOnAThreadOtherThanTheOneThatStartedTheEngine() throws Exception {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
+        String name = block.getParameters().keys().get(0);
+        boolean[] keep = new boolean[Math.toIntExact(block.getParameters().get(name).getArray().size())];
+        keep[0] = true;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread jobThread = new Thread(() -> {
+            try {
+                TrainingLoop.of(TrainingOptions.defaults().withEpochs(1))
+                        .withMasks(ParameterMasks.of(Map.of(name, keep)))
+                        .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 10, 7), TaskMonitor.NONE);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        jobThread.start();
+        jobThread.join();
+
+        assertThat(failure.get()).isNull();
+        assertThat(block.getParameters().get(name).getArray().toFloatArray()[1]).isZero();
     }
 
     @Test
