@@ -1,11 +1,11 @@
 package io.condenser.api;
 
-import io.condenser.support.WakeSignal;
 import io.condenser.job.JobEventLog;
 import io.condenser.job.JobEventQueries;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.support.PostgresNotificationListener;
+import io.condenser.support.WakeSignal;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

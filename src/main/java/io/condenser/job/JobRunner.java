@@ -14,6 +14,9 @@ import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.ModelComparison;
 import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.engine.onnx.InvalidModelException;
+import io.condenser.engine.train.DeviceUnavailableException;
+import io.condenser.engine.train.IncompatibleCheckpointException;
+import io.condenser.engine.train.TrainingDivergedException;
 import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.ModelValidator;
 import io.condenser.engine.onnx.OnnxModelFiles;
@@ -116,7 +119,9 @@ public class JobRunner {
         } catch (ProblemException e) {
             fail(claim, JobError.of(e.type() == ProblemType.NOT_FOUND ? ProblemType.COMPRESSION_FAILED : e.type(),
                     e.getMessage()));
-        } catch (UnsupportedModelException | InvalidModelException | InvalidDatasetException e) {
+        } catch (UnsupportedModelException | InvalidModelException | InvalidDatasetException
+                 | TrainingDivergedException | DeviceUnavailableException | IncompatibleCheckpointException e) {
+            // What the user can act on (a learning rate too high, a GPU the worker lacks) is said as it is.
             fail(claim, JobError.of(ProblemType.COMPRESSION_FAILED, e.getMessage()));
         } catch (OutOfMemoryError e) {
             fail(claim, JobError.of(ProblemType.INTERNAL_ERROR, "the worker ran out of memory: " + e.getMessage()));

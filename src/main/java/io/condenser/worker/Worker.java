@@ -1,17 +1,18 @@
 package io.condenser.worker;
 
-import io.condenser.support.WakeSignal;
+import io.condenser.engine.eval.DjlSettings;
 import io.condenser.engine.eval.ExecutionDevice;
 import io.condenser.engine.eval.RuntimeSettings;
 import io.condenser.job.ClaimedJob;
 import io.condenser.job.Device;
-import io.condenser.job.JobError;
 import io.condenser.job.JobCheckpoints;
+import io.condenser.job.JobError;
 import io.condenser.job.JobQueue;
 import io.condenser.job.JobRunner;
 import io.condenser.job.JobStatus;
 import io.condenser.problem.ProblemType;
 import io.condenser.support.PostgresNotificationListener;
+import io.condenser.support.WakeSignal;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -22,8 +23,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -88,8 +89,10 @@ public class Worker implements SmartLifecycle {
 
     @Override
     public void start() {
-        capabilities = WorkerCapabilities.detect(properties.devices());
         engineThreads = properties.resolvedEngineThreads(Runtime.getRuntime().availableProcessors());
+        // Before anything starts an engine: each running job gets its share of the cores in PyTorch as in ONNX Runtime.
+        DjlSettings.pyTorchThreads(engineThreads);
+        capabilities = WorkerCapabilities.detect(properties.devices());
         active = true;
         AtomicInteger jobThreadNumber = new AtomicInteger();
         jobThreads = Executors.newFixedThreadPool(properties.slots(),

@@ -24,6 +24,14 @@ public final class DjlSettings {
                 Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() - 1)));
     }
 
+    /**
+     * Threads of PyTorch's intra-op pool, for a worker that runs several jobs at once on its cores; must come before
+     * the engine starts (libtorch reads it once, for the whole process). A value on the command line wins.
+     */
+    public static synchronized void pyTorchThreads(int threads) {
+        setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    }
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
