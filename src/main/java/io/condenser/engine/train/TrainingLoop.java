@@ -171,7 +171,7 @@ public final class TrainingLoop {
         }
         return new TrainingResult(reports, Optional.ofNullable(initialValidation), stopReason, state.bestEpoch(),
                 present(state.bestValidationAccuracy()), present(state.bestValidationLoss()),
-                keepBest ? OptionalInt.of(state.bestEpoch()) : OptionalInt.empty());
+                keepBest ? OptionalInt.of(state.bestEpoch()) : OptionalInt.empty(), runner.skippedSteps());
     }
 
     private static boolean stoppedEarly(LoopState state, int patience) {
