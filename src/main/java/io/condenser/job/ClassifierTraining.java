@@ -78,7 +78,7 @@ final class ClassifierTraining {
         TrainingOptions options = TrainingArguments.options(arguments, context.runtime().device(), logitsOutput);
         TrainingLoop loop = TrainingLoop.of(options)
                 .onEpoch(report -> recordEpoch(report, context))
-                .checkpointTo(context.checkpoints().sink());
+                .checkpointTo(context.checkpoints().sink(context.events()));
         Optional<TrainingCheckpoint> checkpoint = resumable(context);
         if (checkpoint.isPresent()) {
             loop = loop.resumeFrom(checkpoint.get());
@@ -104,7 +104,7 @@ final class ClassifierTraining {
 
     private static Optional<TrainingCheckpoint> resumable(StepContext context) throws IOException {
         try {
-            Optional<TrainingCheckpoint> latest = context.checkpoints().latest();
+            Optional<TrainingCheckpoint> latest = context.checkpoints().latest(context.events());
             latest.ifPresent(c -> context.events().info("resuming after epoch " + c.state().completedEpochs()
                     + " from the checkpoint an earlier attempt left"));
             return latest;
