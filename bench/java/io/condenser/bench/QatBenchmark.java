@@ -59,7 +59,8 @@ final class QatBenchmark {
             TrainingOptions training = TrainingOptions.defaults().withEpochs(3)
                     .withOptimizer(OptimizerSettings.sgd(0.001, 0.9, 0));
             start = System.nanoTime();
-            QuantizationAwareTraining.Prepared prepared = QuantizationAwareTraining.prepare(model, options);
+            QuantizationAwareTraining.Prepared prepared = QuantizationAwareTraining.prepare(model, options, runtime,
+                    DatasetFeed.of(model, train).inputs(CALIBRATION_BATCH, CALIBRATION_SAMPLES), TaskMonitor.NONE);
             GraphTraining.Trained trained = GraphTraining.train(prepared.model(),
                     prepared.fakeQuantization().options(), TrainingLoop.of(training), training,
                     new Shape(DatasetFeed.of(prepared.model(), train).sampleShape()), TrainingData.read(train),
@@ -81,7 +82,7 @@ final class QatBenchmark {
             System.out.printf("    post-training static, %d calibration samples: %.2f %%, %,d bytes, %.2f s%n",
                     CALIBRATION_SAMPLES, 100 * onTest.original().accuracy().top1(), Files.size(ptqFile), ptqSeconds);
             System.out.printf("    quantization-aware, %d epochs SGD %.3g momentum 0.9: %.2f %%, %,d bytes, %.1f s"
-                            + " (%d activation ranges from training)%n", training.epochs(),
+                            + " (%d activation ranges, calibrated then trained)%n", training.epochs(),
                     training.optimizer().learningRate(), 100 * onTest.candidate().accuracy().top1(),
                     Files.size(qatFile), qatSeconds, prepared.fakeQuantization().observedRanges().size());
             for (EpochReport epoch : trained.result().epochs()) {

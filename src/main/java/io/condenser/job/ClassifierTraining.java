@@ -3,6 +3,7 @@ package io.condenser.job;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
@@ -77,7 +78,7 @@ final class ClassifierTraining {
         TrainingOptions options = TrainingArguments.options(arguments, context.runtime().device(), logitsOutput);
         TrainingLoop loop = TrainingLoop.of(options)
                 .onEpoch(report -> recordEpoch(report, context))
-                .checkpointTo(context.checkpoints().sink());
+                .checkpointTo(context.checkpoints().sink(context.events()));
         Optional<TrainingCheckpoint> checkpoint = resumable(context);
         if (checkpoint.isPresent()) {
             loop = loop.resumeFrom(checkpoint.get());
@@ -85,11 +86,17 @@ final class ClassifierTraining {
         return new Run(loop, options, checkpoint.map(c -> c.state().completedEpochs()).orElse(0));
     }
 
-    /** Why the model's graph cannot be executed for training; compiled once and dropped. */
+    /**
+     * Why the model's graph cannot be trained: it cannot be executed, or it has no float initializer gradients could
+     * change (fp16 weights, weights held in Constant nodes). Compiled once and dropped.
+     */
     static Optional<String> whyNotExecutable(ModelProto model) {
         try (NDManager manager = OnnxGraphBlock.engine().newBaseManager()) {
-            OnnxGraphBlock.build(model, manager);
-            return Optional.empty();
+            boolean trainable = OnnxGraphBlock.build(model, manager).getParameters().values().stream()
+                    .anyMatch(Parameter::requiresGradient);
+            return trainable ? Optional.empty() : Optional.of("the model has no trainable parameters: training"
+                    + " changes float32 initializers, and this model has none that a node reads as data (its"
+                    + " weights may be float16, or held in Constant nodes)");
         } catch (UnsupportedModelException e) {
             return Optional.of(e.getMessage());
         }
@@ -97,7 +104,7 @@ final class ClassifierTraining {
 
     private static Optional<TrainingCheckpoint> resumable(StepContext context) throws IOException {
         try {
-            Optional<TrainingCheckpoint> latest = context.checkpoints().latest();
+            Optional<TrainingCheckpoint> latest = context.checkpoints().latest(context.events());
             latest.ifPresent(c -> context.events().info("resuming after epoch " + c.state().completedEpochs()
                     + " from the checkpoint an earlier attempt left"));
             return latest;
@@ -145,6 +152,9 @@ final class ClassifierTraining {
             counters.add(StepCounter.count("bestEpoch", result.bestEpoch()));
         }
         result.keptEpoch().ifPresent(epoch -> counters.add(StepCounter.count("keptEpoch", epoch)));
+        if (result.skippedSteps() > 0) {
+            counters.add(StepCounter.count("skippedSteps", result.skippedSteps()));
+        }
         return counters;
     }
 }

@@ -13,9 +13,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Where training steps keep their per-epoch checkpoints: the bytes in the artifact store under a key of the claim that
- * wrote them, a row per job step pointing at the latest. Only the worker holding the job's lease can move the row, so a
- * worker that lost its lease and still runs cannot overwrite what its successor resumes from.
+ * Where training steps keep their per-epoch checkpoints: the bytes in the artifact store under a key of their own (no
+ * save ever writes over another's object), a row per job step pointing at the latest. Only the worker holding the
+ * job's lease can move the row, so a worker that lost its lease and still runs can neither overwrite nor delete what
+ * its successor resumes from.
  */
 @Component
 public class JobCheckpoints {
@@ -49,12 +50,14 @@ public class JobCheckpoints {
     }
 
     /**
-     * Stores the checkpoint of an epoch and points the step's row at it, then removes the one it replaces.
+     * Stores the checkpoint of an epoch under a new key and points the step's row at it, then removes the object it
+     * replaces: the row never points at an object that is being written or removed.
      *
      * @throws LeaseLostException when the claim no longer holds the job; the written object is removed
      */
     public void save(ClaimedJob claim, int stepIndex, int epoch, InputStream content) throws IOException {
-        String key = "jobs/" + claim.id() + "/checkpoints/step-" + stepIndex + "-attempt-" + claim.attempt();
+        String key = "jobs/" + claim.id() + "/checkpoints/step-" + stepIndex + "-attempt-" + claim.attempt()
+                + "-epoch-" + epoch + "-" + UUID.randomUUID();
         StoredArtifact stored = store.write(key, content, Long.MAX_VALUE);
         Optional<String> replaced;
         try {
@@ -63,7 +66,7 @@ public class JobCheckpoints {
             cleanup.deleteQuietly(key);
             throw e;
         }
-        replaced.filter(previous -> !previous.equals(key)).ifPresent(cleanup::deleteQuietly);
+        replaced.ifPresent(cleanup::deleteQuietly);
     }
 
     private Optional<String> upsert(ClaimedJob claim, int stepIndex, int epoch, StoredArtifact stored) {

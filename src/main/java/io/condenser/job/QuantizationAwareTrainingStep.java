@@ -39,7 +39,10 @@ import org.springframework.stereotype.Component;
 @Component
 class QuantizationAwareTrainingStep extends QuantizationStep {
 
-    /** Calibration samples for post-training quantization, the baseline the step reports next to its own result. */
+    /**
+     * Calibration samples for the ranges training starts from and for post-training quantization, the baseline the
+     * step reports next to its own result.
+     */
     private static final int BASELINE_CALIBRATION_SAMPLES = 256;
     private static final int CALIBRATION_BATCH = 32;
     private static final int COMPARISON_BATCH = 64;
@@ -76,9 +79,10 @@ class QuantizationAwareTrainingStep extends QuantizationStep {
         StaticQuantizationOptions options = options(arguments);
         NumpyDataset dataset = context.datasets().get(arguments.dataset("datasetId"));
         return (model, monitor) -> {
-            QuantizationAwareTraining.Prepared prepared = QuantizationAwareTraining.prepare(model, options);
+            QuantizationAwareTraining.Prepared prepared = QuantizationAwareTraining.prepare(model, options,
+                    context.runtime(), calibration(model, dataset), monitor.slice(0, 0.02));
             ClassifierTraining.TrainedGraph trained = ClassifierTraining.train(prepared.model(),
-                    prepared.fakeQuantization().options(), arguments, context, monitor.slice(0, 0.8));
+                    prepared.fakeQuantization().options(), arguments, context, monitor.slice(0.02, 0.8));
             StaticQuantizedModel qat = QuantizationAwareTraining.export(trained.model(), prepared, context.runtime(),
                     calibration(prepared.model(), dataset), monitor.slice(0.8, 0.85));
             StaticQuantizedModel ptq = new StaticQuantizer(context.runtime()).quantize(model, options,

@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code LinearQuantizer} gives the static quantizer.</li>
  *   <li>Activations: asymmetric per tensor ({@link ActivationType}, uint8 by default) over a range observed while
  *       training (exponential moving average of each batch's min and max, the first batch taken as is) and frozen in
- *       inference; the gradient passes where the value is inside the range and is 0 where it was clipped. Before any
- *       training pass has observed a tensor it passes unchanged.</li>
+ *       inference; the gradient passes where the value is inside the range and is 0 where it was clipped. The
+ *       average starts from calibrated ranges given to {@link #startFrom}; a tensor with neither passes unchanged
+ *       until a training pass observes it.</li>
  * </ul>
  * {@link #observedRanges()} are the calibrated ranges a QAT step gives the static quantizer's rewrite, so the exported
  * int8 model uses the scales the model was trained with.
@@ -107,7 +108,20 @@ public final class FakeQuantization {
         return new GraphBlockOptions(weights, tensors);
     }
 
-    /** The activation ranges observed so far, by tensor name. */
+    /**
+     * Starts the activations' ranges from calibrated ones (as post-training static quantization chooses them), so the
+     * model is measured quantized before its first training pass and the moving average continues from there. Ranges
+     * of tensors this fake quantization does not quantize are ignored.
+     */
+    public void startFrom(Map<String, TensorRange> calibrated) {
+        calibrated.forEach((tensor, range) -> {
+            if (activations.contains(tensor)) {
+                ranges.put(tensor, range);
+            }
+        });
+    }
+
+    /** The activation ranges calibrated or observed so far, by tensor name. */
     public Map<String, TensorRange> observedRanges() {
         return Map.copyOf(ranges);
     }

@@ -34,6 +34,10 @@ final class GraphCompiler {
     /** Operators whose result changes between runs with the same inputs: never evaluated at build time. */
     private static final Set<String> NOT_FOLDABLE = Set.of("Dropout");
 
+    /** Operators whose inputs after the first are a layer's weights and biases (MatMul: either side may be). */
+    private static final Set<String> LAYERS_WITH_PARAMETERS = Set.of("Gemm", "Conv", "MatMul", "BatchNormalization",
+            "LayerNormalization");
+
     /** BatchNormalization's inputs 3 and 4, the running mean and variance: updated by training, not by gradients. */
     private static final Set<Integer> RUNNING_STATISTICS = Set.of(3, 4);
 
@@ -143,7 +147,10 @@ final class GraphCompiler {
 
     /**
      * A float initializer that any node reads as data is trainable; one read only as BatchNormalization's running
-     * statistics is a parameter without gradient; one read only as a host value (a shape, a ratio) stays constant.
+     * statistics is a parameter without gradient; one read only as a host value (a shape, a ratio) stays constant. A
+     * single-element float initializer stays constant too unless it is a weight or bias of a layer: in operators
+     * decomposed into basic ones (LayerNorm, GELU) such scalars are epsilons and the formula's constants (0.5, √2),
+     * which gradients and weight decay would otherwise change.
      */
     private Map<String, ParameterRole> parameterRoles(GraphProto graph) {
         Map<String, ParameterRole> roles = new HashMap<>();
@@ -151,8 +158,10 @@ final class GraphCompiler {
             for (int i = 0; i < node.getInputCount(); i++) {
                 String input = node.getInput(i);
                 Integer index = initializerIndexes.get(input);
-                if (index == null || graph.getInitializer(index).getDataType() != TensorProto.DataType.FLOAT_VALUE
-                        || registry.isHostInput(node.getOpType(), i)) {
+                TensorProto initializer = index == null ? null : graph.getInitializer(index);
+                if (initializer == null || initializer.getDataType() != TensorProto.DataType.FLOAT_VALUE
+                        || registry.isHostInput(node.getOpType(), i)
+                        || isScalar(initializer) && !isLayerParameter(node.getOpType(), i)) {
                     continue;
                 }
                 ParameterRole role = node.getOpType().equals("BatchNormalization") && RUNNING_STATISTICS.contains(i)
@@ -161,6 +170,19 @@ final class GraphCompiler {
             }
         }
         return roles;
+    }
+
+    private static boolean isScalar(TensorProto initializer) {
+        long elements = 1;
+        for (long dim : initializer.getDimsList()) {
+            elements *= dim;
+        }
+        return elements == 1;
+    }
+
+    /** The weight and bias inputs of the layers whose parameters are trained even when they hold one value. */
+    private static boolean isLayerParameter(String opType, int input) {
+        return LAYERS_WITH_PARAMETERS.contains(opType) && (input > 0 || opType.equals("MatMul"));
     }
 
     private boolean isFoldable(NodeProto node, int[] inputs, Map<Integer, NDArray> constants) {

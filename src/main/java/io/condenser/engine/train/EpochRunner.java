@@ -19,6 +19,7 @@ final class EpochRunner {
     private final LearningRateCurve rates;
     private final long maxLabel;
     private final int stepsPerEpoch;
+    private int skippedSteps;
 
     /** What an epoch did: its report, its optimizer steps, its validation accuracy and loss (NaN without validation). */
     record Outcome(EpochReport report, int steps, double validationAccuracy, double validationLoss) {
@@ -92,8 +93,26 @@ final class EpochRunner {
                 collector.backward(loss);
                 metrics.add(value, logits.argMax(1).toLongArray(), batch.labelValues());
             }
-            trainer.step();
+            try {
+                trainer.step();
+            } catch (IllegalStateException e) {
+                // DJL refuses a step whose gradients are all zero (it takes them for a forgotten backward pass) until
+                // one step went through; a batch the model already gets exactly right (loss 0) has such gradients.
+                if (!isAllZeroGradients(e)) {
+                    throw e;
+                }
+                skippedSteps++;
+            }
         }
+    }
+
+    /** Optimizer steps skipped so far because the batch's gradients were all zero. */
+    int skippedSteps() {
+        return skippedSteps;
+    }
+
+    private static boolean isAllZeroGradients(IllegalStateException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Gradient values are all zeros");
     }
 
     private PassMetrics validate(int epoch, TaskMonitor monitor) {

@@ -145,8 +145,11 @@ public final class TrainingLoop {
         } else if (keepBest) {
             bestWeights = resumeFrom.bestParameters();
         }
-        TrainingResult.StopReason stopReason = TrainingResult.StopReason.COMPLETED;
-        while (state.completedEpochs() < options.epochs()) {
+        int patience = options.validation().patience();
+        // A run that stopped early wrote its checkpoint before it stopped: resumed, it has nothing left to train.
+        TrainingResult.StopReason stopReason = stoppedEarly(state, patience)
+                ? TrainingResult.StopReason.EARLY_STOPPED : TrainingResult.StopReason.COMPLETED;
+        while (stopReason == TrainingResult.StopReason.COMPLETED && state.completedEpochs() < options.epochs()) {
             int epoch = state.completedEpochs() + 1;
             // Dropout and other random layers draw from the engine: seeded per epoch, a resumed epoch draws the same.
             engine.setRandomSeed((int) (options.seed() * 31 + epoch));
@@ -159,10 +162,8 @@ public final class TrainingLoop {
             reports.add(outcome.report());
             epochListener.epochFinished(outcome.report());
             writeCheckpoint(epoch, state, block, bestWeights);
-            int patience = options.validation().patience();
-            if (patience > 0 && state.epochsWithoutImprovement() >= patience) {
+            if (stoppedEarly(state, patience)) {
                 stopReason = TrainingResult.StopReason.EARLY_STOPPED;
-                break;
             }
         }
         if (keepBest && state.bestEpoch() != state.completedEpochs()) {
@@ -170,7 +171,11 @@ public final class TrainingLoop {
         }
         return new TrainingResult(reports, Optional.ofNullable(initialValidation), stopReason, state.bestEpoch(),
                 present(state.bestValidationAccuracy()), present(state.bestValidationLoss()),
-                keepBest ? OptionalInt.of(state.bestEpoch()) : OptionalInt.empty());
+                keepBest ? OptionalInt.of(state.bestEpoch()) : OptionalInt.empty(), runner.skippedSteps());
+    }
+
+    private static boolean stoppedEarly(LoopState state, int patience) {
+        return patience > 0 && state.epochsWithoutImprovement() >= patience;
     }
 
     private static OptionalDouble present(double valueOrNaN) {

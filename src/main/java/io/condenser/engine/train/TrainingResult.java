@@ -22,10 +22,12 @@ import java.util.OptionalInt;
  * @param keptEpoch              the epoch whose weights the block holds now, for a run that keeps its best weights:
  *                               {@code bestEpoch}, 0 when the starting weights were put back because no epoch
  *                               improved on them on the held-out samples; empty for a run that does not keep them
+ * @param skippedSteps           optimizer steps this run skipped because every gradient of their batch was zero
+ *                               (the batch's loss was exactly 0)
  */
 public record TrainingResult(List<EpochReport> epochs, Optional<EpochReport> initialValidation, StopReason stopReason,
                              int bestEpoch, OptionalDouble bestValidationAccuracy, OptionalDouble bestValidationLoss,
-                             OptionalInt keptEpoch) {
+                             OptionalInt keptEpoch, int skippedSteps) {
 
     public TrainingResult {
         epochs = List.copyOf(epochs);

@@ -112,6 +112,21 @@ class FakeQuantizationTest {
     }
 
     @Test
+    void calibratedRangesQuantizeBeforeAnyTrainingPassAndStartTheMovingAverage() {
+        FakeQuantization quantization = new FakeQuantization(Map.of(), Set.of("t"), ActivationType.UINT8, 0.5f);
+        quantization.startFrom(Map.of("t", new TensorRange(0f, 2.55f), "elsewhere", new TensorRange(0f, 1f)));
+        TensorTransform transform = quantization.options().tensors();
+        try (NDManager scope = PYTORCH.get().newSubManager()) {
+            assertThat(transform.apply("t", scope.create(new float[] {0.004f, 3f}), false).toFloatArray())
+                    .containsExactly(new float[] {0f, 2.55f}, within(1e-6f));
+            transform.apply("t", scope.create(new float[] {-1f, 1f}), true);
+        }
+        assertThat(quantization.observedRanges()).containsOnlyKeys("t");
+        assertThat(quantization.observedRanges().get("t").min()).isCloseTo(-0.5f, within(1e-6f));
+        assertThat(quantization.observedRanges().get("t").max()).isCloseTo(1.775f, within(1e-6f));
+    }
+
+    @Test
     void choosesWhatStaticQuantizationWouldQuantize() {
         FakeQuantization quantization = FakeQuantization.like(ConvTestModels.cnn(13, 1),
                 StaticQuantizationOptions.defaults());

@@ -19,6 +19,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.condenser.engine.eval.HostTensor;
+import io.condenser.engine.onnx.OnnxGraphBuilder;
 import io.condenser.testing.ConvTestModels;
 import io.condenser.testing.TestModels;
 import java.util.List;
@@ -49,6 +50,27 @@ class GraphTrainingTest {
         // Running statistics are parameters without gradient that training moved.
         assertThat(initializer(trained, "bn1.mean")).isNotEqualTo(initializer(original, "bn1.mean"));
         assertThat(initializer(trained, "bn2.var")).isNotEqualTo(initializer(original, "bn2.var"));
+    }
+
+    @Test
+    void scalarConstantsOfAFormulaStayConstantsWhileAScalarLayerWeightTrains() {
+        ModelProto model = OnnxGraphBuilder.create("decomposed", 17)
+                .input("input", TensorProto.DataType.FLOAT, "batch", 4)
+                .floatInitializer("fc.weight", new long[] {1, 4}, new float[] {0.1f, -0.2f, 0.3f, 0.4f})
+                .floatInitializer("fc.bias", new long[] {1}, new float[] {0.5f})
+                .floatInitializer("two", new long[] {}, new float[] {2f})
+                .floatInitializer("half", new long[] {}, new float[] {0.5f})
+                .node("Gemm", List.of("input", "fc.weight", "fc.bias"), List.of("h"),
+                        io.condenser.engine.onnx.OnnxNodes.attribute("transB", 1L))
+                .node("Pow", List.of("h", "two"), List.of("squared"))
+                .node("Mul", List.of("squared", "half"), List.of("y"))
+                .output("y", TensorProto.DataType.FLOAT, "batch", 1)
+                .build();
+        try (NDManager manager = OnnxGraphBlock.engine().newBaseManager()) {
+            OnnxGraphBlock block = OnnxGraphBlock.build(model, manager);
+
+            assertThat(block.getParameters().keys()).containsExactlyInAnyOrder("fc.weight", "fc.bias");
+        }
     }
 
     /** Trains on a fixed batch whose labels a fixed random projection decides; returns the written-back model. */

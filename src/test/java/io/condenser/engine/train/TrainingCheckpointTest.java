@@ -147,6 +147,31 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void aRunThatStoppedEarlyTrainsNoFurtherEpochsWhenResumed() throws IOException {
+        Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
+        TrainingLoop.of(OPTIONS).train(block, SAMPLE, DATA, TaskMonitor.NONE);
+        List<float[]> start = values(block);
+        // The fitted network gets every held-out sample right: epoch 1 cannot beat epoch 0, and patience 1 stops there.
+        TrainingOptions options = OPTIONS.withValidation(ValidationSettings.holdOut(0.2).withPatience(1)
+                .keepingBestWeights());
+        Map<Integer, byte[]> checkpoints = new LinkedHashMap<>();
+        TrainingResult whole = TrainingLoop.of(options).checkpointTo(collectingInto(checkpoints))
+                .train(block, SAMPLE, DATA, TaskMonitor.NONE);
+
+        Block resumed = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 99, pytorch.get());
+        TrainingResult rest = TrainingLoop.of(options)
+                .resumeFrom(TrainingCheckpoint.read(new ByteArrayInputStream(checkpoints.get(1))))
+                .train(resumed, SAMPLE, DATA, TaskMonitor.NONE);
+
+        assertThat(whole.stopReason()).isEqualTo(TrainingResult.StopReason.EARLY_STOPPED);
+        assertThat(checkpoints).containsOnlyKeys(1);
+        assertThat(rest.epochs()).isEmpty();
+        assertThat(rest.stopReason()).isEqualTo(TrainingResult.StopReason.EARLY_STOPPED);
+        assertThat(rest.keptEpoch()).hasValue(0);
+        assertThat(values(resumed)).containsExactlyElementsOf(start);
+    }
+
+    @Test
     void aRunKeepingItsBestWeightsResumedAfterAnyEpochEndsAsTheUninterruptedRun() throws IOException {
         TrainingOptions options = OPTIONS.withEpochs(8).withSchedule(LearningRateSchedule.constant())
                 .withOptimizer(OptimizerSettings.sgd(0.5, 0, 0))

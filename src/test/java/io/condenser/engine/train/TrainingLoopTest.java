@@ -310,6 +310,25 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aBatchWhoseLossIsExactlyZeroSkipsItsStepInsteadOfEndingTheRun() throws IOException {
+        Block linear = Linear.builder().setUnits(CLASSES).build();
+        linear.initialize(pytorch.get(), DataType.FLOAT32, new Shape(1, FEATURES));
+        // Class 0 wins by 200 logits for every sample: softmax is exactly one-hot in float32, so loss and gradients
+        // are exactly zero, which DJL's Trainer refuses to step on.
+        linear.getParameters().get("weight").getArray().set(new float[FEATURES * CLASSES]);
+        linear.getParameters().get("bias").getArray().set(new float[] {100, -100, -100});
+        float[] samples = new float[40 * FEATURES];
+        TrainingData allClassZero = TrainingData.of(samples, new long[40]);
+
+        TrainingResult result = TrainingLoop.of(OPTIONS.withEpochs(2).withBatchSize(10)
+                        .withValidation(ValidationSettings.none()))
+                .train(linear, SAMPLE, allClassZero, TaskMonitor.NONE);
+
+        assertThat(result.epochs()).hasSize(2).allSatisfy(epoch -> assertThat(epoch.trainLoss()).isZero());
+        assertThat(result.skippedSteps()).isEqualTo(2 * 4);
+    }
+
+    @Test
     void aGpuIsRefusedWhenTheEngineHasNone() {
         assumeThat(Engine.getEngine("PyTorch").getGpuCount()).isZero();
         Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());

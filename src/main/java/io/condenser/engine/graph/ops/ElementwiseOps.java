@@ -19,7 +19,8 @@ public final class ElementwiseOps {
         binary(registry, "Sub", NDArray::sub);
         binary(registry, "Mul", NDArray::mul);
         binary(registry, "Div", ElementwiseOps::divide);
-        binary(registry, "Pow", ElementwiseOps::power);
+        // Pow's exponent is a constant of the formula (x² in a decomposed LayerNorm), never a weight to train.
+        registry.register("Pow", node -> (in, context) -> new NDArray[] {power(in[0], in[1])}, 1);
         binary(registry, "Equal", NDArray::eq);
         binary(registry, "Less", NDArray::lt);
         binary(registry, "Greater", NDArray::gt);
