@@ -161,6 +161,9 @@ Writable places under a read-only root filesystem: /tmp (uploads, job files, ONN
 {{- if not (has .Values.storage.type (list "s3" "filesystem")) }}
 {{- fail (printf "storage.type must be s3 or filesystem, not %q" .Values.storage.type) }}
 {{- end }}
+{{- if and (not .Values.secrets.existingSecret) (not .Values.database.password) }}
+{{- fail "database.password is required (or secrets.existingSecret naming a Secret with the key database-password)" }}
+{{- end }}
 {{- if and (eq .Values.storage.type "filesystem") (not .Values.storage.filesystem.existingClaim) }}
 {{- fail "storage.type filesystem needs storage.filesystem.existingClaim (a ReadWriteMany claim every replica mounts)" }}
 {{- end }}

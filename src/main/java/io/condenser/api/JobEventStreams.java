@@ -7,6 +7,7 @@ import io.condenser.problem.ProblemType;
 import io.condenser.support.PostgresNotificationListener;
 import io.condenser.support.WakeSignal;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +51,9 @@ class JobEventStreams implements SmartLifecycle {
     private final DataSource dataSource;
     private final JobEventStreamProperties properties;
     private final Map<UUID, Set<Stream>> streamsByJob = new ConcurrentHashMap<>();
-    private final AtomicInteger openStreams = new AtomicInteger();
+    /** Streams open in all and per tenant, guarded by this. */
+    private int openStreams;
+    private final Map<UUID, Integer> openStreamsByTenant = new HashMap<>();
     private volatile boolean running;
     private ExecutorService senders;
     private ScheduledExecutorService timers;
@@ -57,6 +61,7 @@ class JobEventStreams implements SmartLifecycle {
 
     /** One client's stream. Its emitter is written to by one sender at a time (under the stream's lock). */
     private static final class Stream {
+        final UUID tenantId;
         final UUID jobId;
         final SseEmitter emitter;
         final AtomicBoolean pumpPending = new AtomicBoolean();
@@ -64,7 +69,8 @@ class JobEventStreams implements SmartLifecycle {
         volatile long lastId;
         volatile long lastWriteNanos = System.nanoTime();
 
-        Stream(UUID jobId, SseEmitter emitter, long lastId) {
+        Stream(UUID tenantId, UUID jobId, SseEmitter emitter, long lastId) {
+            this.tenantId = tenantId;
             this.jobId = jobId;
             this.emitter = emitter;
             this.lastId = lastId;
@@ -81,21 +87,24 @@ class JobEventStreams implements SmartLifecycle {
     }
 
     /**
-     * Opens a stream of a job's events after {@code afterId} (0: all of them).
+     * Opens a stream of a job's events after {@code afterId} (0: all of them) for a tenant's client.
      *
-     * @throws ProblemException TOO_MANY_EVENT_STREAMS when this process serves as many as it may
+     * @throws ProblemException TOO_MANY_EVENT_STREAMS when this process serves as many as it may, in all or to the
+     *                          tenant
      */
-    SseEmitter open(UUID jobId, long afterId) {
+    SseEmitter open(UUID tenantId, UUID jobId, long afterId) {
         if (!running) {
-            throw new ProblemException(ProblemType.TOO_MANY_EVENT_STREAMS, "this replica is shutting down; retry");
-        }
-        if (openStreams.incrementAndGet() > properties.maxStreams()) {
-            openStreams.decrementAndGet();
-            throw new ProblemException(ProblemType.TOO_MANY_EVENT_STREAMS, "this replica serves "
-                    + properties.maxStreams() + " event streams already; retry later");
+            throw tooManyStreams("this replica is shutting down; retry");
         }
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        Stream stream = new Stream(jobId, emitter, afterId);
+        // Read before a slot is taken: a failing query must not keep one.
+        if (afterId > 0 && queries.endedBy(jobId, afterId)) {
+            // The client has the event of the job's end already: nothing will follow.
+            emitter.complete();
+            return emitter;
+        }
+        takeSlot(tenantId);
+        Stream stream = new Stream(tenantId, jobId, emitter, afterId);
         emitter.onCompletion(() -> close(stream));
         emitter.onTimeout(() -> close(stream));
         emitter.onError(error -> close(stream));
@@ -105,19 +114,38 @@ class JobEventStreams implements SmartLifecycle {
             set.add(stream);
             return set;
         });
-        if (afterId > 0 && queries.endedBy(jobId, afterId)) {
-            // The client has the event of the job's end already: nothing will follow.
-            emitter.complete();
-            close(stream);
-        } else {
-            requestPump(stream);
-        }
+        requestPump(stream);
         return emitter;
+    }
+
+    /** Counts a stream of the tenant, or refuses it when this process serves as many as it may. */
+    private synchronized void takeSlot(UUID tenantId) {
+        if (openStreams >= properties.maxStreams()) {
+            throw tooManyStreams("this replica serves " + properties.maxStreams() + " event streams already; retry"
+                    + " later");
+        }
+        int tenantStreams = openStreamsByTenant.getOrDefault(tenantId, 0);
+        if (tenantStreams >= properties.maxStreamsPerTenant()) {
+            throw tooManyStreams("this replica serves " + properties.maxStreamsPerTenant() + " event streams of"
+                    + " this tenant already; retry later");
+        }
+        openStreams++;
+        openStreamsByTenant.put(tenantId, tenantStreams + 1);
+    }
+
+    private synchronized void releaseSlot(UUID tenantId) {
+        openStreams--;
+        openStreamsByTenant.computeIfPresent(tenantId, (id, open) -> open == 1 ? null : open - 1);
+    }
+
+    private ProblemException tooManyStreams(String detail) {
+        return new ProblemException(ProblemType.TOO_MANY_EVENT_STREAMS, detail).header(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, properties.retryAfter().toSeconds())));
     }
 
     private void close(Stream stream) {
         if (stream.closed.compareAndSet(false, true)) {
-            openStreams.decrementAndGet();
+            releaseSlot(stream.tenantId);
             streamsByJob.computeIfPresent(stream.jobId, (id, streams) -> {
                 streams.remove(stream);
                 return streams.isEmpty() ? null : streams;

@@ -62,7 +62,7 @@ class JobEventsController implements EventsApi {
         jobs.get(caller.tenantId(), jobId);
         // Not cached, and not buffered by proxies that honour X-Accel-Buffering (nginx).
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("X-Accel-Buffering", "no")
-                .body(streams.open(jobId, after(lastEventId)));
+                .body(streams.open(caller.tenantId(), jobId, after(lastEventId)));
     }
 
     private static long after(Long lastEventId) {

@@ -20,12 +20,17 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * needs and the tenant's request rate, and keeps the {@link Caller} for the controllers. A servlet filter rather than a
  * handler interceptor: it answers before Spring MVC reads a multipart body, so an unauthenticated upload is never
  * stored. Spring Security would bring sessions, CSRF and a filter chain to configure for what is one header lookup.
- * Refusals are rendered by the application's problem handler, like every other error.
+ * Refusals are rendered by the application's problem handler, like every other error; a refused request with a body is
+ * answered with {@code Connection: close} and marked for {@link RefusedBodyValve}, so that Tomcat closes the connection
+ * instead of reading and discarding the body, which would let an unauthenticated client hold a request thread for as
+ * long as it keeps sending.
  */
 @Component
 public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "bearer ";
+    /** The request attribute that marks a request refused with its body unread. */
+    static final String REFUSED_WITH_BODY = ApiKeyAuthenticationFilter.class.getName() + ".refusedWithBody";
 
     private final ApiKeys keys;
     private final RequestRateLimiter rateLimiter;
@@ -63,12 +68,20 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             }
             request.setAttribute(Caller.ATTRIBUTE, caller);
         } catch (ProblemException refused) {
+            if (hasBody(request)) {
+                response.setHeader(HttpHeaders.CONNECTION, "close");
+                request.setAttribute(REFUSED_WITH_BODY, Boolean.TRUE);
+            }
             if (problems.resolveException(request, response, null, refused) == null) {
                 throw refused;
             }
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
     private Caller authenticate(String authorization) {

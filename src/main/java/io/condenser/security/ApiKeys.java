@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Creating, listing, revoking and checking API keys. Secrets leave only once, in the answer that creates them. */
 @Service
@@ -41,16 +42,28 @@ public class ApiKeys {
     }
 
     /**
-     * Stores a key whose secret is configured (the admin key), unless it is stored already. A configured key that was
-     * revoked stays revoked: configure another one to recover.
+     * Stores a key whose secret is configured (the admin key), unless it is stored already, and revokes the tenant's
+     * active keys stored under the same name before it: rotating the configured key must take the scopes of the
+     * previous one (possibly leaked) away, not leave both working. Only earlier ones: a replica that restarts with the
+     * old value during a rollout must not revoke the new key. A configured key that was revoked stays revoked:
+     * configure another one to recover.
+     *
+     * @return how many previously configured keys were revoked
      */
-    public void ensure(UUID tenantId, String name, String secret, Set<Scope> scopes) {
+    @Transactional
+    public int ensure(UUID tenantId, String name, String secret, Set<Scope> scopes) {
+        byte[] sha256 = ApiKeySecrets.sha256(secret);
         jdbc.sql("""
                         INSERT INTO api_keys (id, tenant_id, name, prefix, secret_sha256, scopes, created_at)
                         VALUES (?, ?, ?, ?, ?, string_to_array(?, ','), clock_timestamp())
                         ON CONFLICT (secret_sha256) DO NOTHING""")
-                .params(UUID.randomUUID(), tenantId, name, ApiKeySecrets.prefix(secret), ApiKeySecrets.sha256(secret),
-                        wire(scopes))
+                .params(UUID.randomUUID(), tenantId, name, ApiKeySecrets.prefix(secret), sha256, wire(scopes))
+                .update();
+        return jdbc.sql("""
+                        UPDATE api_keys SET revoked_at = clock_timestamp()
+                        WHERE tenant_id = ? AND name = ? AND revoked_at IS NULL
+                          AND created_at < (SELECT created_at FROM api_keys WHERE secret_sha256 = ?)""")
+                .params(tenantId, name, sha256)
                 .update();
     }
 

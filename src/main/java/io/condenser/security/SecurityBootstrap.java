@@ -8,8 +8,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Before the API takes requests: stores the configured admin key (hashed), and refuses to start when no key could
- * authenticate anyone, rather than serve an API that answers every request with 401.
+ * Before the API takes requests: stores the configured admin key (hashed), revokes the one configured before it, and
+ * refuses to start when no key could authenticate anyone, rather than serve an API that answers every request with 401.
  */
 @Component
 @ConditionalOnProperty(name = "condenser.api.enabled", havingValue = "true", matchIfMissing = true)
@@ -37,8 +37,13 @@ class SecurityBootstrap implements SmartInitializingSingleton {
                         + ApiKeySecrets.MIN_LENGTH + " to 512 visible ASCII characters of a random secret, e.g. the"
                         + " output of `openssl rand -base64 32`");
             }
-            keys.ensure(tenants.defaultTenantId(), ADMIN_KEY_NAME, adminKey, EnumSet.allOf(Scope.class));
+            int revoked = keys.ensure(tenants.defaultTenantId(), ADMIN_KEY_NAME, adminKey,
+                    EnumSet.allOf(Scope.class));
             log.info("the configured admin key of the default tenant is stored (hashed)");
+            if (revoked > 0) {
+                log.warn("revoked {} previously configured admin key(s): condenser.security.admin-key changed",
+                        revoked);
+            }
         }
         if (!keys.anyActive()) {
             throw new IllegalStateException("no API key is configured: set condenser.security.admin-key"

@@ -186,6 +186,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     /**
      * A server-side copy, then the source's deletion. The target is checked first and the copy asks S3 not to
      * replace an existing object (If-None-Match), which closes the gap between the two where the store honours it.
+     * Once the copy is there the move has happened: a failed deletion of the source only leaves a stray object
+     * (logged), rather than failing the move and leaving the caller's new key unrecorded.
      */
     @Override
     public void move(String fromKey, String toKey) throws IOException {
@@ -209,7 +211,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             }
             throw e;
         }
-        delete(fromKey);
+        try {
+            delete(fromKey);
+        } catch (IOException e) {
+            log.warn("{} was moved to {}, but deleting {} failed; it stays in the bucket until removed: {}", fromKey,
+                    toKey, fromKey, e.getMessage());
+        }
     }
 
     private void copyInParts(String key, String source, String target, long size) throws IOException {

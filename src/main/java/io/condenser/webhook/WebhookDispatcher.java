@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class WebhookDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-    /** Beyond the timeouts of an attempt, before a claimed message is due again (its sender presumed dead). */
+    /** Beyond the deadline of an attempt, before a claimed message is due again (its sender presumed dead). */
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
 
     private final WebhookOutbox outbox;
@@ -63,7 +63,7 @@ public class WebhookDispatcher implements SmartLifecycle {
         active = true;
         freeSlots = new Semaphore(properties.concurrency());
         sender = new WebhookSender(targets, properties.connectTimeout(), properties.readTimeout(),
-                properties.concurrency());
+                properties.attemptTimeout(), properties.concurrency());
         AtomicInteger number = new AtomicInteger();
         senders = Executors.newFixedThreadPool(properties.concurrency(),
                 runnable -> WakeSignal.daemon(runnable, "condenser-webhook-" + number.incrementAndGet()));
@@ -81,8 +81,7 @@ public class WebhookDispatcher implements SmartLifecycle {
         try {
             loop.join();
             senders.shutdown();
-            if (!senders.awaitTermination(properties.connectTimeout().plus(properties.readTimeout()).toMillis(),
-                    TimeUnit.MILLISECONDS)) {
+            if (!senders.awaitTermination(properties.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("webhook messages still being sent at shutdown; they are sent again once their claim ends");
             }
             sender.close();
@@ -99,7 +98,7 @@ public class WebhookDispatcher implements SmartLifecycle {
     }
 
     private void dispatchLoop() {
-        Duration claim = properties.connectTimeout().plus(properties.readTimeout()).plus(CLAIM_MARGIN);
+        Duration claim = claimLease(properties);
         while (active) {
             try {
                 int free = freeSlots.availablePermits();
@@ -164,6 +163,11 @@ public class WebhookDispatcher implements SmartLifecycle {
         return sender.send(target, id, timestamp,
                 WebhookSigner.signature(WebhookSecret.key(secret), id, timestamp, delivery.payload()),
                 delivery.payload());
+    }
+
+    /** How long a claimed message is this process's: longer than any attempt can take. */
+    static Duration claimLease(WebhookProperties properties) {
+        return properties.attemptTimeout().plus(CLAIM_MARGIN);
     }
 
     /** The wait after failed attempt {@code n}: initial × 2^(n-1), capped, then a random point in its upper half. */

@@ -15,13 +15,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxBackoff          the longest wait between two attempts
  * @param connectTimeout      to open the connection to the receiver
  * @param readTimeout         to wait for each read of its answer
+ * @param attemptTimeout      the most one attempt takes, however the receiver trickles its answer; a claimed message is
+ *                            not sent again by another process before this (and a margin) has passed
  * @param concurrency         messages sent at once by this process
  * @param pollInterval        how often the outbox is read for messages that are due
  */
 @ConfigurationProperties("condenser.webhooks")
 public record WebhookProperties(String signingSecret, boolean allowPrivateTargets, int maxAttempts,
                                 Duration initialBackoff, Duration maxBackoff, Duration connectTimeout,
-                                Duration readTimeout, int concurrency, Duration pollInterval) {
+                                Duration readTimeout, Duration attemptTimeout, int concurrency,
+                                Duration pollInterval) {
 
     public WebhookProperties {
         signingSecret = signingSecret == null || signingSecret.isBlank() ? null : signingSecret.strip();
@@ -34,6 +37,9 @@ public record WebhookProperties(String signingSecret, boolean allowPrivateTarget
         }
         if (maxAttempts < 1 || concurrency < 1) {
             throw new IllegalArgumentException("condenser.webhooks.max-attempts and .concurrency must be at least 1");
+        }
+        if (attemptTimeout == null || attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+            throw new IllegalArgumentException("condenser.webhooks.attempt-timeout must be positive");
         }
     }
 }

@@ -9,17 +9,22 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Which URLs webhooks may call (server-side request forgery): http or https, and a host whose every address is public.
- * Loopback, private, link-local (cloud metadata at 169.254.169.254), unique-local, shared (CGNAT), unspecified,
- * multicast and reserved addresses are refused, also when written as IPv6 forms that embed an IPv4 address, unless
- * private targets are allowed.
+ * Loopback, private, link-local (cloud metadata at 169.254.169.254), unique-local, shared (CGNAT), benchmarking, IETF
+ * protocol assignment, local-use NAT64, unspecified, multicast and reserved addresses are refused, also when written as
+ * IPv6 forms that embed an IPv4 address, unless private targets are allowed. A refusal names no address: what a host
+ * name resolves to inside the network is no business of the client's (it is logged for the operator).
  */
 @Component
 public class WebhookTargets {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookTargets.class);
 
     private final boolean allowPrivate;
 
@@ -75,8 +80,9 @@ public class WebhookTargets {
         if (!allowPrivate) {
             for (InetAddress address : addresses) {
                 whyRefused(address).ifPresent(reason -> {
-                    throw new RefusedWebhookTargetException("host " + host + " is " + reason + " ("
-                            + address.getHostAddress() + "); webhooks may only call public addresses");
+                    log.info("webhook target host {} refused: {} is {}", host, address.getHostAddress(), reason);
+                    throw new RefusedWebhookTargetException("host " + host + " resolves to a private or internal"
+                            + " address; webhooks may only call public addresses");
                 });
             }
         }
@@ -100,6 +106,10 @@ public class WebhookTargets {
             if ((bytes[0] & 0xfe) == 0xfc) {
                 return Optional.of("a unique local address (fc00::/7)");
             }
+            if (bytes[0] == 0 && bytes[1] == 0x64 && (bytes[2] & 0xff) == 0xff && (bytes[3] & 0xff) == 0x9b
+                    && bytes[4] == 0 && bytes[5] == 1) {
+                return Optional.of("a local-use NAT64 address (64:ff9b:1::/48)");
+            }
         }
         if (address.isLinkLocalAddress()) {
             return Optional.of("a link-local address (where cloud metadata services answer)");
@@ -115,6 +125,12 @@ public class WebhookTargets {
             int second = address.getAddress()[1] & 0xff;
             if (first == 100 && (second & 0xc0) == 64) {
                 return Optional.of("a shared (carrier-grade NAT) address (100.64.0.0/10)");
+            }
+            if (first == 198 && (second & 0xfe) == 18) {
+                return Optional.of("a benchmarking address (198.18.0.0/15)");
+            }
+            if (first == 192 && second == 0 && (address.getAddress()[2] & 0xff) == 0) {
+                return Optional.of("an IETF protocol assignment address (192.0.0.0/24)");
             }
             if (first == 0) {
                 return Optional.of("a 'this network' address (0.0.0.0/8)");

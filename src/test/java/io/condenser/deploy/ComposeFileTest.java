@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,8 @@ class ComposeFileTest {
                 .as("the one-shot service creates the bucket the replicas use").contains("mb")
                 .contains("/" + bucket);
 
+        assertThat(seconds(at(services, "api", "stop_grace_period")))
+                .as("longer than Spring's graceful shutdown (30 s)").isGreaterThan(30);
         assertThat(at(services, "api", "depends_on", "postgres", "condition")).isEqualTo("service_healthy");
         assertThat(at(services, "api", "depends_on", "create-bucket", "condition"))
                 .isEqualTo("service_completed_successfully");
@@ -83,6 +87,17 @@ class ComposeFileTest {
         assertThat(volumes).containsKeys("postgres-data", "minio-data", "worker-cache");
         assertThat(strings(at(services, "postgres", "volumes"))).anyMatch(v -> v.startsWith("postgres-data:"));
         assertThat(strings(at(services, "minio", "volumes"))).anyMatch(v -> v.startsWith("minio-data:"));
+    }
+
+    /** A Compose duration as `config` writes it, e.g. "45s" or "1m30s". */
+    private static long seconds(Object duration) {
+        Matcher parts = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?").matcher(String.valueOf(duration));
+        assertThat(parts.matches()).as("a duration: " + duration).isTrue();
+        long seconds = 0;
+        for (int group = 1; group <= 3; group++) {
+            seconds = seconds * 60 + (parts.group(group) == null ? 0 : Long.parseLong(parts.group(group)));
+        }
+        return seconds;
     }
 
     @Test

@@ -31,6 +31,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.FileSystemUtils;
 
 /** The Helm chart under helm/condenser: linted strictly and rendered with the settings operators will use. */
 class HelmChartTest {
@@ -44,8 +46,12 @@ class HelmChartTest {
             "s3-secret-access-key", "webhook-signing-secret");
 
     @Test
-    void lintsCleanInStrictMode() {
-        LintResult lint = new Helm(CHART).lint().strict().call();
+    void lintsCleanInStrictMode(@TempDir Path copy) throws IOException {
+        // Lint takes no --set: the chart's values with the one value it cannot default (the database password).
+        FileSystemUtils.copyRecursively(CHART, copy);
+        Path values = copy.resolve("values.yaml");
+        Files.writeString(values, Files.readString(values).replace("password: \"\"", "password: lint-password"));
+        LintResult lint = new Helm(copy).lint().strict().call();
         assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
         assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
@@ -106,6 +112,8 @@ class HelmChartTest {
         assertThat(at(service, "spec", "ports", 0, "targetPort")).isEqualTo("http");
 
         Map<String, Object> config = map(at(manifests.named("ConfigMap", RELEASE), "data"));
+        assertThat(config).as("presigned URLs would name the in-cluster endpoint by default")
+                .containsEntry("CONDENSER_STORAGE_S3_PRESIGNEDDOWNLOADS", "false");
         assertThat(config).containsEntry("SPRING_DATASOURCE_URL",
                         "jdbc:postgresql://postgres.database.svc.cluster.local:5432/condenser?sslmode=require")
                 .containsEntry("SPRING_DATASOURCE_USERNAME", "condenser")
@@ -178,6 +186,30 @@ class HelmChartTest {
     }
 
     @Test
+    void changingASecretValueRestartsEveryPod() throws IOException {
+        Manifests before = render(Map.of("security.adminKey", "first-admin-key"));
+        Manifests after = render(Map.of("security.adminKey", "second-admin-key"));
+        Manifests newWebhookSecret = render(Map.of("security.adminKey", "first-admin-key",
+                "webhooks.signingSecret", "whsec_c2VydmljZS1zaWduaW5nLXNlY3JldC0xMjM0"));
+
+        for (String deployment : List.of(API, CPU_WORKERS)) {
+            Object checksum = podAnnotation(before, deployment, "checksum/secret");
+            assertThat(checksum).as(deployment).isNotNull();
+            assertThat(podAnnotation(after, deployment, "checksum/secret")).as(deployment).isNotEqualTo(checksum);
+            assertThat(podAnnotation(newWebhookSecret, deployment, "checksum/secret")).as(deployment)
+                    .isNotEqualTo(checksum);
+        }
+    }
+
+    @Test
+    void aDatabasePasswordOrAnExistingSecretIsRequired() throws IOException {
+        assertThatThrownBy(() -> render(Map.of("database.password", "")))
+                .hasMessageContaining("database.password is required");
+        assertThat(render(Map.of("database.password", "", "secrets.existingSecret", "condenser-credentials"))
+                .ofKind("Deployment")).isNotEmpty();
+    }
+
+    @Test
     void anExistingSecretReplacesTheChartsOwn() throws IOException {
         Manifests manifests = render(Map.of("secrets.existingSecret", "condenser-credentials",
                 "workers.cpu.autoscaling.enabled", "true"));
@@ -206,13 +238,19 @@ class HelmChartTest {
                 .hasMessageContaining("workers.cpu.devices");
     }
 
+    /** Renders the chart with a database password (which it requires) and the given values. */
     private static Manifests render(Map<String, String> values) throws IOException {
         TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace("condenser")
-                .withKubeVersion("1.31.0");
+                .withKubeVersion("1.31.0").set("database.password", "test-password");
         for (Map.Entry<String, String> value : values.entrySet()) {
             template = template.set(value.getKey(), value.getValue());
         }
         return Manifests.parse(template.call());
+    }
+
+    private static Object podAnnotation(Manifests manifests, String deployment, String name) {
+        return map(at(manifests.named("Deployment", deployment), "spec", "template", "metadata", "annotations"))
+                .get(name);
     }
 
     /** Every variable read from a secret names the expected Secret and one of the keys the chart documents. */

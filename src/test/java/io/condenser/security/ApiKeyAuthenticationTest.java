@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
 import io.condenser.testing.TestModels;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,28 @@ class ApiKeyAuthenticationTest extends IntegrationTestSupport {
             assertProblem(response, 401, "unauthorized");
             assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
         }
+    }
+
+    @Test
+    void aRefusedUploadClosesItsConnectionInsteadOfReadingTheBody() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            // A body announced and never sent: a server that swallows it waits for bytes that do not come.
+            socket.getOutputStream().write(("POST /v1/models HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+            assertThat(answer).startsWith("HTTP/1.1 401").containsIgnoringCase("\r\nConnection: close\r\n")
+                    .contains("application/problem+json").contains("/unauthorized");
+        }
+    }
+
+    @Test
+    void aRefusedRequestWithoutABodyKeepsItsConnection() {
+        assertThat(api().withKey(null).get("/v1/models").header("Connection")).isNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.EnumSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,47 @@ class ProductionStartupTest {
 
         assertThatThrownBy(() -> start(url, "--condenser.security.admin-key=letmein").close())
                 .hasStackTraceContaining("condenser.security.admin-key (CONDENSER_SECURITY_ADMINKEY) must be 32");
+    }
+
+    @Test
+    void changingTheConfiguredAdminKeyRevokesThePreviousOne() throws Exception {
+        String url = FreshDatabase.create();
+        String previous = ApiKeySecrets.generate();
+        String rotated = ApiKeySecrets.generate();
+        try (ConfigurableApplicationContext started = start(url, "--condenser.security.admin-key=" + previous)) {
+            assertThat(started.getBean(ApiKeys.class).authenticate(previous)).isPresent();
+        }
+
+        try (ConfigurableApplicationContext started = start(url, "--condenser.security.admin-key=" + rotated)) {
+            ApiKeys keys = started.getBean(ApiKeys.class);
+            assertThat(keys.authenticate(previous)).isEmpty();
+            assertThat(keys.authenticate(rotated)).get().extracting(Caller::scopes)
+                    .isEqualTo(EnumSet.allOf(Scope.class));
+        }
+
+        try (ConfigurableApplicationContext started = start(url, "--condenser.security.admin-key=" + previous)) {
+            ApiKeys keys = started.getBean(ApiKeys.class);
+            assertThat(keys.authenticate(previous)).as("revoked stays revoked").isEmpty();
+            assertThat(keys.authenticate(rotated)).as("a replica restarted with the old value revokes nothing newer")
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void restartingWithTheSameAdminKeyKeepsItAndKeysOfOtherNames() throws Exception {
+        String url = FreshDatabase.create();
+        String configured = ApiKeySecrets.generate();
+        try (ConfigurableApplicationContext started = start(url, "--condenser.security.admin-key=" + configured)) {
+            assertThat(started.isRunning()).isTrue();
+        }
+        String stored = ApiKeySecrets.generate();
+        storeKey(url, stored);
+
+        try (ConfigurableApplicationContext started = start(url, "--condenser.security.admin-key=" + configured)) {
+            ApiKeys keys = started.getBean(ApiKeys.class);
+            assertThat(keys.authenticate(configured)).isPresent();
+            assertThat(keys.authenticate(stored)).isPresent();
+        }
     }
 
     private ConfigurableApplicationContext start(String url, String... more) {

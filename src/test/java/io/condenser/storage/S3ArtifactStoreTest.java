@@ -28,11 +28,13 @@ import org.springframework.util.StreamUtils;
 import org.springframework.util.unit.DataSize;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -48,6 +50,7 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
 
     private final TestS3 s3 = TestS3.shared();
     private final List<String> getRanges = new CopyOnWriteArrayList<>();
+    private volatile boolean deletesFail;
     private String bucket;
     private S3ArtifactStore store;
 
@@ -134,6 +137,18 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
     }
 
     @Test
+    void aMoveWhoseSourceCannotBeDeletedStillMoves() throws IOException {
+        byte[] content = bytes(1000, 5);
+        store.write("uploads/d", new ByteArrayInputStream(content), Long.MAX_VALUE);
+        deletesFail = true;
+
+        store.move("uploads/d", "models/d/model.onnx");
+
+        assertThat(read("models/d/model.onnx")).isEqualTo(content);
+        assertThat(read("uploads/d")).as("left behind").isEqualTo(content);
+    }
+
+    @Test
     void presignedDownloadsAreHandedOutOnlyWhenConfiguredAndServeTheBytes() throws Exception {
         byte[] content = bytes(5000, 4);
         store.write("models/d/model.onnx", new ByteArrayInputStream(content), Long.MAX_VALUE);
@@ -183,7 +198,8 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
                 TestS3.SECRET_KEY));
         S3Client client = S3Client.builder().endpointOverride(endpoint).region(TestS3.REGION).forcePathStyle(true)
                 .credentialsProvider(credentials)
-                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(recordGetRanges()))
+                .overrideConfiguration(configuration -> configuration.addExecutionInterceptor(recordGetRanges())
+                        .addExecutionInterceptor(failDeletesWhenAsked()))
                 .build();
         S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint).region(TestS3.REGION)
                 .credentialsProvider(credentials)
@@ -199,6 +215,18 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                 if (context.request() instanceof GetObjectRequest) {
                     getRanges.add(context.httpRequest().firstMatchingHeader("Range").orElse("none"));
+                }
+            }
+        };
+    }
+
+    /** Fails every DELETE of an object once a test sets {@link #deletesFail}. */
+    private ExecutionInterceptor failDeletesWhenAsked() {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (deletesFail && context.request() instanceof DeleteObjectRequest) {
+                    throw SdkClientException.create("deleting is failing in this test");
                 }
             }
         };

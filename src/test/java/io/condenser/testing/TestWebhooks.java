@@ -29,7 +29,8 @@ public final class TestWebhooks {
     public static WebhookDispatcher start(ApplicationContext context, int maxAttempts, Duration readTimeout,
                                           boolean allowPrivateTargets) {
         WebhookProperties properties = new WebhookProperties(SIGNING_SECRET, allowPrivateTargets, maxAttempts,
-                Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), readTimeout, 2,
+                Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), readTimeout,
+                readTimeout.plusSeconds(2), 2,
                 Duration.ofMillis(100));
         WebhookDispatcher dispatcher = new WebhookDispatcher(context.getBean(WebhookOutbox.class),
                 new WebhookTargets(properties), properties, context.getBean(WebhookDeliveryListener.class),

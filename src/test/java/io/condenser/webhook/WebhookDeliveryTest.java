@@ -188,7 +188,7 @@ class WebhookDeliveryTest extends LiveEventsTestSupport {
 
         assertThat(receiver.pending()).isEmpty();
         assertThat(jdbc.sql("SELECT last_error FROM webhook_deliveries WHERE job_id = ?::uuid").param(id)
-                .query(String.class).single()).contains("loopback");
+                .query(String.class).single()).contains("resolves to a private or internal address");
     }
 
     private String submit(Map<String, Object> webhook) {

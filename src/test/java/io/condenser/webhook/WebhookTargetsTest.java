@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.net.URI;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,10 +36,32 @@ class WebhookTargetsTest {
             "http://[::]/hook, unspecified",
             "http://224.0.0.1/hook, multicast",
             "http://255.255.255.255/hook, broadcast",
+            "http://198.19.255.1/hook, benchmarking",
+            "http://192.0.0.170/hook, IETF protocol assignment",
+            "http://[64:ff9b:1::a00:1]/hook, local-use NAT64",
     })
-    void internalAddressesAreRefused(String url, String reason) {
-        assertThatThrownBy(() -> publicOnly.check(url))
-                .isInstanceOf(RefusedWebhookTargetException.class).hasMessageContaining(reason);
+    void internalAddressesAreRefusedWithoutNamingThem(String url, String reason) throws Exception {
+        assertThatThrownBy(() -> publicOnly.check(url)).isInstanceOf(RefusedWebhookTargetException.class)
+                .hasMessageContaining("resolves to a private or internal address");
+        String host = URI.create(url).getHost().replaceAll("^\\[|]$", "");
+        assertThat(InetAddress.getAllByName(host)).allSatisfy(address ->
+                assertThat(WebhookTargets.whyRefused(address)).get(InstanceOfAssertFactories.STRING)
+                        .contains(reason));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"198.17.255.255", "198.20.0.1", "192.0.1.1", "192.0.2.1", "[64:ff9b:2::1]"})
+    void addressesNextToTheRefusedRangesAreNotRefusedAsThem(String host) throws Exception {
+        assertThat(WebhookTargets.whyRefused(InetAddress.getByName(host.replaceAll("^\\[|]$", ""))).orElse(""))
+                .as("public, or refused for another reason").doesNotContain("benchmarking", "IETF", "local-use");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost/hook", "http://[::ffff:10.0.0.1]/hook"})
+    void aRefusalNamesNeitherTheAddressNorWhatKindOfInternalAddressItIs(String url) {
+        assertThatThrownBy(() -> publicOnly.check(url)).isInstanceOf(RefusedWebhookTargetException.class)
+                .hasMessageNotContaining("127.0.0.1").hasMessageNotContaining("10.0.0.1 ")
+                .hasMessageNotContaining("loopback").hasMessageNotContaining("(");
     }
 
     @ParameterizedTest
