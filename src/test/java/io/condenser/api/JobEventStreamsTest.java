@@ -2,26 +2,42 @@ package io.condenser.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import io.condenser.job.JobEventQueries;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
+import io.condenser.testing.ApiClient;
+import io.condenser.testing.IntegrationTestSupport;
+import io.condenser.testing.TestModels;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** How many event streams one process opens, in all and per tenant; the database is a mock here. */
-class JobEventStreamsTest {
+/**
+ * How many event streams one process opens, in all and per tenant, on the tests' PostgreSQL; a database that cannot
+ * be reached is a real one on a closed port.
+ */
+class JobEventStreamsTest extends IntegrationTestSupport {
 
-    private final JobEventQueries queries = mock(JobEventQueries.class);
+    @Autowired
+    JobEventQueries queries;
+
+    @Autowired
+    ApiMapper mapper;
+
+    @Autowired
+    DataSource dataSource;
+
     private JobEventStreams streams;
 
     @AfterEach
@@ -31,7 +47,7 @@ class JobEventStreamsTest {
 
     @Test
     void aTenantGetsItsShareOfStreamsAndARefusalSaysWhenToRetry() {
-        start(4, 2);
+        start(queries, 4, 2);
         UUID greedy = UUID.randomUUID();
         UUID other = UUID.randomUUID();
         streams.open(greedy, UUID.randomUUID(), 0);
@@ -45,31 +61,39 @@ class JobEventStreamsTest {
 
     @Test
     void aDatabaseErrorWhileOpeningKeepsNoSlot() {
-        start(1, 1);
+        DriverManagerDataSource closedPort = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/condenser",
+                "nobody", "nothing");
+        start(new JobEventQueries(JdbcClient.create(closedPort)), 1, 1);
         UUID tenant = UUID.randomUUID();
-        when(queries.endedBy(any(), anyLong())).thenThrow(new DataAccessResourceFailureException("down"));
 
         assertThatThrownBy(() -> streams.open(tenant, UUID.randomUUID(), 5))
-                .isInstanceOf(DataAccessResourceFailureException.class);
+                .isInstanceOf(DataAccessException.class);
 
         assertThat(streams.open(tenant, UUID.randomUUID(), 0)).isNotNull();
     }
 
     @Test
     void aStreamOfAJobTheClientSawEndTakesNoSlot() {
-        start(1, 1);
+        start(queries, 1, 1);
+        ApiClient api = api();
+        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(4, 8, 3, 1).toByteArray()).json().get("id")
+                .asString();
+        String jobId = api.postJson("/v1/jobs", Map.of("modelId", modelId,
+                "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")))).json().get("id").asString();
+        api.postJson("/v1/jobs/" + jobId + "/cancel", Map.of());
+        JsonNode events = api.get("/v1/jobs/" + jobId + "/events", "Accept", "application/json").json();
+        long lastEvent = events.get(events.size() - 1).get("id").asLong();
         UUID tenant = UUID.randomUUID();
-        when(queries.endedBy(any(), anyLong())).thenReturn(true);
 
-        streams.open(tenant, UUID.randomUUID(), 5);
+        streams.open(tenant, UUID.fromString(jobId), lastEvent);
 
         assertThat(streams.open(tenant, UUID.randomUUID(), 0)).isNotNull();
     }
 
-    private void start(int maxStreams, int maxStreamsPerTenant) {
-        streams = new JobEventStreams(queries, mock(ApiMapper.class), JsonMapper.builder().build(),
-                mock(DataSource.class), new JobEventStreamProperties(maxStreams, maxStreamsPerTenant,
-                Duration.ofSeconds(7), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(5), 1));
+    private void start(JobEventQueries eventQueries, int maxStreams, int maxStreamsPerTenant) {
+        streams = new JobEventStreams(eventQueries, mapper, JsonMapper.builder().build(), dataSource,
+                new JobEventStreamProperties(maxStreams, maxStreamsPerTenant, Duration.ofSeconds(7),
+                        Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(5), 1));
         streams.start();
     }
 
