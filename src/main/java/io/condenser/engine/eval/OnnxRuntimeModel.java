@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -14,8 +13,6 @@ import ai.onnxruntime.OrtSession;
 import io.condenser.engine.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /** An ONNX model loaded into ONNX Runtime through DJL's OnnxRuntime engine. */
@@ -62,33 +59,12 @@ public final class OnnxRuntimeModel implements ExecutableModel {
     }
 
     @Override
-    public List<HostTensor> run(List<HostTensor> inputs) {
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList outputs = forward(HostTensors.toNd(inputs, manager));
-            List<HostTensor> result = new ArrayList<>(outputs.size());
-            for (NDArray output : outputs) {
-                result.add(HostTensors.toHost(output));
-            }
-            return result;
-        }
+    public NDManager newSubManager() {
+        return model.getNDManager().newSubManager();
     }
 
     @Override
-    public PreparedInputs prepare(List<HostTensor> inputs) {
-        NDManager manager = model.getNDManager().newSubManager();
-        return new PreparedInputs(manager, HostTensors.toNd(inputs, manager));
-    }
-
-    @Override
-    public long timedRun(PreparedInputs inputs) {
-        long start = System.nanoTime();
-        NDList outputs = forward(inputs.arrays());
-        long elapsed = System.nanoTime() - start;
-        outputs.close();
-        return elapsed;
-    }
-
-    private NDList forward(NDList inputs) {
+    public NDList forward(NDList inputs) {
         try {
             return block.forward(new ParameterStore(inputs.getManager(), false), inputs, false);
         } catch (EngineException e) {

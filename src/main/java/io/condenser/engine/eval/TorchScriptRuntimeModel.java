@@ -4,15 +4,12 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.condenser.engine.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A TorchScript model ({@code .pt}) loaded into DJL's libtorch for inference only: read-only parameters, no
@@ -50,33 +47,12 @@ public final class TorchScriptRuntimeModel implements ExecutableModel {
     }
 
     @Override
-    public List<HostTensor> run(List<HostTensor> inputs) {
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList outputs = forward(HostTensors.toNd(inputs, manager));
-            List<HostTensor> result = new ArrayList<>(outputs.size());
-            for (NDArray output : outputs) {
-                result.add(HostTensors.toHost(output));
-            }
-            return result;
-        }
+    public NDManager newSubManager() {
+        return model.getNDManager().newSubManager();
     }
 
     @Override
-    public PreparedInputs prepare(List<HostTensor> inputs) {
-        NDManager manager = model.getNDManager().newSubManager();
-        return new PreparedInputs(manager, HostTensors.toNd(inputs, manager));
-    }
-
-    @Override
-    public long timedRun(PreparedInputs inputs) {
-        long start = System.nanoTime();
-        NDList outputs = forward(inputs.arrays());
-        long elapsed = System.nanoTime() - start;
-        outputs.close();
-        return elapsed;
-    }
-
-    private NDList forward(NDList inputs) {
+    public NDList forward(NDList inputs) {
         try {
             return model.getBlock().forward(new ParameterStore(inputs.getManager(), false), inputs, false);
         } catch (EngineException e) {
