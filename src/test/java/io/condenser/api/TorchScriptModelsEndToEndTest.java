@@ -104,7 +104,7 @@ class TorchScriptModelsEndToEndTest extends IntegrationTestSupport {
         ApiClient api = api();
         String modelId = api.uploadModel("mlp.pt", mlp()).json().get("id").asString();
         float[] x = TestModels.gaussian(new SplittableRandom(11), SAMPLES * FEATURES, 1.0);
-        long[] y = labels(x);
+        long[] y = TestDatasets.largestFeatureLabels(x, FEATURES, CLASSES);
         String datasetId = api.upload("/v1/datasets", "data.npz", TestDatasets.labelled(x, FEATURES, y, true),
                 Map.of()).json().get("id").asString();
 
@@ -147,25 +147,11 @@ class TorchScriptModelsEndToEndTest extends IntegrationTestSupport {
         return TorchScriptTestModels.mlp("mlp", MlpWeights.random(FEATURES, HIDDEN, CLASSES, 3));
     }
 
-    /** Labels a random MLP does not know: the class is the largest of the first three features. */
-    private static long[] labels(float[] x) {
-        long[] y = new long[SAMPLES];
-        for (int i = 0; i < SAMPLES; i++) {
-            int best = 0;
-            for (int c = 1; c < CLASSES; c++) {
-                if (x[i * FEATURES + c] > x[i * FEATURES + best]) {
-                    best = c;
-                }
-            }
-            y[i] = best;
-        }
-        return y;
-    }
-
     private static String uploadSeparableDataset(ApiClient api) {
         float[] x = TestModels.gaussian(new SplittableRandom(11), SAMPLES * FEATURES, 1.0);
-        return api.upload("/v1/datasets", "data.npz", TestDatasets.labelled(x, FEATURES, labels(x), true), Map.of())
-                .json().get("id").asString();
+        long[] y = TestDatasets.largestFeatureLabels(x, FEATURES, CLASSES);
+        return api.upload("/v1/datasets", "data.npz", TestDatasets.labelled(x, FEATURES, y, true), Map.of()).json()
+                .get("id").asString();
     }
 
     /** Top-1 accuracy of a TorchScript file loaded again with DJL. */

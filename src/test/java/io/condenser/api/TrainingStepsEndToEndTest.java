@@ -139,16 +139,7 @@ class TrainingStepsEndToEndTest extends IntegrationTestSupport {
     /** Labels a random MLP does not know: the class is the largest of the first three features. */
     private static String uploadSeparableDataset(ApiClient api, boolean labelled) {
         float[] x = TestModels.gaussian(new SplittableRandom(11), SAMPLES * FEATURES, 1.0);
-        long[] y = new long[SAMPLES];
-        for (int i = 0; i < SAMPLES; i++) {
-            int best = 0;
-            for (int c = 1; c < CLASSES; c++) {
-                if (x[i * FEATURES + c] > x[i * FEATURES + best]) {
-                    best = c;
-                }
-            }
-            y[i] = best;
-        }
+        long[] y = TestDatasets.largestFeatureLabels(x, FEATURES, CLASSES);
         byte[] content = labelled ? TestDatasets.labelled(x, FEATURES, y, true)
                 : TestDatasets.npz(Map.of("x", TestDatasets.xArray(x, SAMPLES, FEATURES)), true);
         return api.upload("/v1/datasets", "data.npz", content, Map.of()).json().get("id").asString();

@@ -130,4 +130,22 @@ public final class TestDatasets {
         }
         return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
     }
+
+    /**
+     * Labels a randomly initialized classifier does not know but can learn: each sample's class is the index of the
+     * largest of its first {@code classes} features.
+     */
+    public static long[] largestFeatureLabels(float[] x, int features, int classes) {
+        long[] y = new long[x.length / features];
+        for (int i = 0; i < y.length; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (x[i * features + c] > x[i * features + best]) {
+                    best = c;
+                }
+            }
+            y[i] = best;
+        }
+        return y;
+    }
 }
