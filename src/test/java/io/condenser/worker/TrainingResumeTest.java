@@ -7,6 +7,7 @@ import io.condenser.testing.IntegrationTestSupport;
 import io.condenser.testing.TestDatasets;
 import io.condenser.testing.TestModels;
 import io.condenser.testing.TestWorkers;
+import io.condenser.testing.TorchScriptTestModels;
 import io.condenser.testing.WorkerProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,15 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A worker process killed with SIGKILL while it fine-tunes a model: the job goes back to the queue, and the worker
- * that takes it over resumes from the checkpoint of the last finished epoch instead of training from the start.
+ * A worker process killed with SIGKILL while it fine-tunes a model (ONNX or TorchScript): the job goes back to the
+ * queue, and the worker that takes it over resumes from the checkpoint of the last finished epoch instead of training
+ * from the start.
  */
 class TrainingResumeTest extends IntegrationTestSupport {
 
@@ -37,12 +40,36 @@ class TrainingResumeTest extends IntegrationTestSupport {
     @TempDir
     Path workDir;
 
-    @Test
-    void aTrainingJobWhoseWorkerWasKilledResumesAfterItsLastCheckpoint() throws Exception {
+    /** The same network as ONNX (its graph executed on DJL) and as TorchScript (the module trained by libtorch). */
+    enum Format {
+        ONNX("mlp.onnx") {
+            @Override
+            byte[] model() {
+                return TestModels.mlp(FEATURES, 128, 4, 5).toByteArray();
+            }
+        },
+        TORCHSCRIPT("mlp.pt") {
+            @Override
+            byte[] model() {
+                return TorchScriptTestModels.mlp("mlp", TorchScriptTestModels.MlpWeights.random(FEATURES, 128, 4, 5));
+            }
+        };
+
+        final String fileName;
+
+        Format(String fileName) {
+            this.fileName = fileName;
+        }
+
+        abstract byte[] model();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void aTrainingJobWhoseWorkerWasKilledResumesAfterItsLastCheckpoint(Format format) throws Exception {
         jdbc.sql("DELETE FROM jobs").update();
         ApiClient api = api();
-        String modelId = api.uploadModel("mlp.onnx", TestModels.mlp(FEATURES, 128, 4, 5).toByteArray()).json()
-                .get("id").asString();
+        String modelId = api.uploadModel(format.fileName, format.model()).json().get("id").asString();
         float[] x = TestModels.gaussian(new SplittableRandom(3), SAMPLES * FEATURES, 1.0);
         long[] y = new long[SAMPLES];
         for (int i = 0; i < SAMPLES; i++) {
@@ -53,7 +80,7 @@ class TrainingResumeTest extends IntegrationTestSupport {
         ApiClient.Response submitted = api.postJson("/v1/jobs", Map.of("modelId", modelId,
                 "steps", List.of(Map.of("type", "finetune", "datasetId", datasetId, "epochs", EPOCHS,
                         "batchSize", 8, "learningRate", 0.01, "validationFraction", 0)),
-                "evaluation", Map.of("samples", 16, "latencyRuns", 3)));
+                "evaluation", Map.of("datasetId", datasetId, "samples", 16, "latencyRuns", 3)));
         assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
         String location = submitted.header("Location");
         UUID id = UUID.fromString(submitted.json().get("id").asString());
