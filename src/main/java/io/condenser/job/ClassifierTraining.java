@@ -1,12 +1,9 @@
 package io.condenser.job;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.condenser.engine.TaskMonitor;
-import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.data.NumpyDataset;
 import io.condenser.engine.eval.DatasetFeed;
 import io.condenser.engine.graph.GraphBlockOptions;
@@ -88,19 +85,13 @@ final class ClassifierTraining {
 
     /**
      * Why the model's graph cannot be trained: it cannot be executed, or it has no float initializer gradients could
-     * change (fp16 weights, weights held in Constant nodes). Compiled once and dropped.
+     * change (fp16 weights, weights held in Constant nodes). Checked on the graph alone: an API replica does not copy
+     * the weights into an engine to check a job.
      */
-    static Optional<String> whyNotExecutable(ModelProto model) {
-        try (NDManager manager = OnnxGraphBlock.engine().newBaseManager()) {
-            boolean trainable = OnnxGraphBlock.build(model, manager).getParameters().values().stream()
-                    .anyMatch(Parameter::requiresGradient);
-            return trainable ? Optional.empty() : Optional.of("the model has no trainable parameters: training"
-                    + " changes float32 initializers, and this model has none that a node reads as data (its"
-                    + " weights may be float16, or held in Constant nodes)");
-        } catch (UnsupportedModelException e) {
-            return Optional.of(e.getMessage());
-        }
+    static Optional<String> whyNotTrainable(ModelProto model) {
+        return OnnxGraphBlock.whyNotTrainable(model);
     }
+
 
     private static Optional<TrainingCheckpoint> resumable(StepContext context) throws IOException {
         try {

@@ -58,7 +58,7 @@ class FinetuneStep implements StepDefinition, TorchScriptSupport {
     @Override
     public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets) {
         return TrainingArguments.whyNotTrainable(arguments, model, datasets)
-                .or(() -> ClassifierTraining.whyNotExecutable(model));
+                .or(() -> ClassifierTraining.whyNotTrainable(model));
     }
 
     @Override

@@ -109,7 +109,7 @@ class QuantizationAwareTrainingStep extends QuantizationStep {
     public Optional<String> whyNotApplicable(StepArguments arguments, ModelProto model, JobDatasets datasets) {
         return StaticQuantizationPlan.whyNotApplicable(model, options(arguments))
                 .or(() -> TrainingArguments.whyNotTrainable(arguments, model, datasets))
-                .or(() -> ClassifierTraining.whyNotExecutable(model));
+                .or(() -> ClassifierTraining.whyNotTrainable(model));
     }
 
     private static StaticQuantizationOptions options(StepArguments arguments) {

@@ -14,12 +14,12 @@ class ClassifierTrainingTest {
 
     @Test
     void aModelWithTrainableWeightsIsExecutable() {
-        assertThat(ClassifierTraining.whyNotExecutable(TestModels.mlp(8, 16, 3, 1))).isEmpty();
+        assertThat(ClassifierTraining.whyNotTrainable(TestModels.mlp(8, 16, 3, 1))).isEmpty();
     }
 
     @Test
     void aModelWhoseWeightsAreConstantNodesIsRefusedBeforeItRuns() {
-        assertThat(ClassifierTraining.whyNotExecutable(weightsInConstantNodes(TestModels.mlp(8, 16, 3, 1))))
+        assertThat(ClassifierTraining.whyNotTrainable(weightsInConstantNodes(TestModels.mlp(8, 16, 3, 1))))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("no trainable parameters"));
     }
 

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,9 +61,47 @@ final class GraphCompiler {
         return new GraphCompiler(model, manager, registry).compile();
     }
 
-    private CompiledGraph compile() {
-        GraphProto graph = model.getGraph();
+    /**
+     * Why the model cannot be trained, found without reading a tensor into an engine (so that an API replica can check
+     * a job before queueing it at the cost of the graph alone): what compiling would refuse, or no initializer to train.
+     */
+    static Optional<String> whyNotTrainable(ModelProto model, OpRegistry registry) {
+        GraphCompiler compiler = new GraphCompiler(model, null, registry);
         List<String> problems = new ArrayList<>();
+        compiler.check(new ArrayList<>(), new ArrayList<>(), problems);
+        if (!problems.isEmpty()) {
+            return Optional.of(refusal(problems));
+        }
+        if (!compiler.parameterRoles(model.getGraph()).containsValue(ParameterRole.TRAINABLE)) {
+            return Optional.of("the model has no trainable parameters: training changes float32 initializers, and"
+                    + " this model has none that a node reads as data (its weights may be float16, or held in"
+                    + " Constant nodes)");
+        }
+        return Optional.empty();
+    }
+
+    private static String refusal(List<String> problems) {
+        return "the model cannot be executed for training: " + String.join("; ", problems);
+    }
+
+    private CompiledGraph compile() {
+        List<OpKernel> kernels = new ArrayList<>();
+        List<CompiledGraph.Input> inputs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Set<String> used = check(kernels, inputs, problems);
+        if (!problems.isEmpty()) {
+            throw new UnsupportedModelException(refusal(problems));
+        }
+        return assemble(model.getGraph(), kernels, inputs, used);
+    }
+
+    /**
+     * Creates every node's kernel and the graph's inputs, collecting what cannot be executed.
+     *
+     * @return the tensors the graph reads
+     */
+    private Set<String> check(List<OpKernel> kernels, List<CompiledGraph.Input> inputs, List<String> problems) {
+        GraphProto graph = model.getGraph();
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             problems.add("opset " + opset + " (supported: " + MIN_OPSET + " to " + MAX_OPSET + ")");
         }
@@ -70,11 +109,9 @@ final class GraphCompiler {
             initializerIndexes.put(graph.getInitializer(i).getName(), i);
         }
         Set<String> used = usedTensors(graph);
-        List<OpKernel> kernels = new ArrayList<>();
         for (NodeProto node : graph.getNodeList()) {
             kernels.add(kernelOrProblem(node, used, problems));
         }
-        List<CompiledGraph.Input> inputs = new ArrayList<>();
         for (ValueInfoProto input : graph.getInputList()) {
             if (!initializerIndexes.containsKey(input.getName())) {
                 inputs.add(new CompiledGraph.Input(input.getName(), slot(input.getName()), declaredType(input,
@@ -88,11 +125,7 @@ final class GraphCompiler {
                         + OnnxDataTypes.name(initializer.getDataType()));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new UnsupportedModelException("the model cannot be executed for training: "
-                    + String.join("; ", problems));
-        }
-        return assemble(graph, kernels, inputs, used);
+        return used;
     }
 
     private CompiledGraph assemble(GraphProto graph, List<OpKernel> kernels, List<CompiledGraph.Input> inputs,

@@ -18,6 +18,7 @@ import io.condenser.engine.eval.DjlSettings;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -81,6 +82,14 @@ public final class OnnxGraphBlock extends AbstractBlock {
                     + manager.getEngine().getEngineName());
         }
         return new OnnxGraphBlock(model, GraphCompiler.compile(model, manager, OpRegistry.standard()), options);
+    }
+
+    /**
+     * Why the model cannot be trained as a block, checked on the graph alone (no engine, no copy of the weights): an
+     * operator, attribute value or element type the interpreter cannot execute, or no initializer to train.
+     */
+    public static Optional<String> whyNotTrainable(ModelProto model) {
+        return GraphCompiler.whyNotTrainable(model, OpRegistry.standard());
     }
 
     public static OnnxGraphBlock build(ModelProto model, NDManager manager) {

@@ -3,6 +3,7 @@ package io.condenser.engine.graph;
 import static io.condenser.engine.graph.OpGraphs.floats;
 import static io.condenser.engine.graph.OpGraphs.node;
 import static io.condenser.engine.onnx.OnnxNodes.attribute;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
@@ -35,6 +36,18 @@ class UnsupportedModelTest {
                     .hasMessageContaining("com.example:FusedThing (fused)")
                     .hasMessageNotContaining("Relu");
         }
+        assertThat(OnnxGraphBlock.whyNotTrainable(model)).as("the same refusal from the graph alone").hasValueSatisfying(
+                reason -> assertThat(reason).contains("Hardmax (hardmax_node): operator not supported",
+                        "element type BFLOAT16", "com.example:FusedThing (fused)").doesNotContain("Relu"));
+    }
+
+    @Test
+    void aGraphWithoutFloatInitializersHasNothingToTrain() {
+        ModelProto model = OpGraphs.graph(13, List.of(floats("x", 1, 2)), List.of(),
+                List.of(node("Relu", List.of("x"), List.of("y"))), List.of("y"));
+
+        assertThat(OnnxGraphBlock.whyNotTrainable(model)).hasValueSatisfying(
+                reason -> assertThat(reason).contains("no trainable parameters"));
     }
 
     @Test
