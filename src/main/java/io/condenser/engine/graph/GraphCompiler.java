@@ -63,7 +63,7 @@ final class GraphCompiler {
 
     /**
      * Why the model cannot be trained, found without reading a tensor into an engine (so that an API replica can check
-     * a job before queueing it at the cost of the graph alone): what compiling would refuse, or no initializer to train.
+     * a job before queueing it at the cost of the graph alone): what compiling would refuse, or nothing to train.
      */
     static Optional<String> whyNotTrainable(ModelProto model, OpRegistry registry) {
         GraphCompiler compiler = new GraphCompiler(model, null, registry);

@@ -36,8 +36,8 @@ class UnsupportedModelTest {
                     .hasMessageContaining("com.example:FusedThing (fused)")
                     .hasMessageNotContaining("Relu");
         }
-        assertThat(OnnxGraphBlock.whyNotTrainable(model)).as("the same refusal from the graph alone").hasValueSatisfying(
-                reason -> assertThat(reason).contains("Hardmax (hardmax_node): operator not supported",
+        assertThat(OnnxGraphBlock.whyNotTrainable(model)).as("the same refusal from the graph alone")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("Hardmax (hardmax_node): operator not supported",
                         "element type BFLOAT16", "com.example:FusedThing (fused)").doesNotContain("Relu"));
     }
 
