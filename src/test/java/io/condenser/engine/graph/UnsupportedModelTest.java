@@ -37,8 +37,10 @@ class UnsupportedModelTest {
                     .hasMessageNotContaining("Relu");
         }
         assertThat(OnnxGraphBlock.whyNotTrainable(model)).as("the same refusal from the graph alone")
-                .hasValueSatisfying(reason -> assertThat(reason).contains("Hardmax (hardmax_node): operator not supported",
-                        "element type BFLOAT16", "com.example:FusedThing (fused)").doesNotContain("Relu"));
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("Hardmax (hardmax_node): operator not supported", "element type BFLOAT16",
+                                "com.example:FusedThing (fused)")
+                        .doesNotContain("Relu"));
     }
 
     @Test
