@@ -2,7 +2,6 @@ package io.condenser.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -108,12 +107,19 @@ class TorchScriptTrainingTest {
                 .isInstanceOf(UnsupportedModelException.class).hasMessageContaining("libtorch cannot load");
     }
 
+    /** Runs on every machine: without a GPU the request is refused, with one the module loads onto it. */
     @Test
-    void aGpuIsRefusedWhenTheEngineHasNone() {
-        assumeThat(Engine.getEngine("PyTorch").getGpuCount()).isZero();
+    void aGpuIsRefusedWhenTheEngineHasNoneAndUsedWhenItHasOne() throws IOException {
+        Path file = write("mlp", MlpWeights.random(FEATURES, 16, CLASSES, 3));
 
-        assertThatThrownBy(() -> TorchScriptModel.load(write("mlp", MlpWeights.random(FEATURES, 16, CLASSES, 3)),
-                ExecutionDevice.GPU)).isInstanceOf(DeviceUnavailableException.class);
+        if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
+            assertThatThrownBy(() -> TorchScriptModel.load(file, ExecutionDevice.GPU))
+                    .isInstanceOf(DeviceUnavailableException.class);
+        } else {
+            try (TorchScriptModel model = TorchScriptModel.load(file, ExecutionDevice.GPU)) {
+                assertThat(model.block().getParameters().get(0).getValue().getArray().getDevice().isGpu()).isTrue();
+            }
+        }
     }
 
     private Path write(String name, MlpWeights weights) throws IOException {

@@ -2,7 +2,6 @@ package io.condenser.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
@@ -328,15 +327,22 @@ class TrainingLoopTest {
         assertThat(result.skippedSteps()).isEqualTo(2 * 4);
     }
 
+    /** Runs on every machine: without a GPU the request is refused, with one the block must first be moved there. */
     @Test
-    void aGpuIsRefusedWhenTheEngineHasNone() {
-        assumeThat(Engine.getEngine("PyTorch").getGpuCount()).isZero();
+    void aGpuIsRefusedWhenTheEngineHasNoneAndUsedWhenItHasOne() {
         Block block = DjlTestNetworks.mlp(SAMPLE, 16, CLASSES, 1, pytorch.get());
+        TrainingLoop onGpu = TrainingLoop.of(OPTIONS.withDevice(ExecutionDevice.GPU));
+        TrainingData data = TrainingTestData.blobs(CLASSES, FEATURES, 20, 7);
 
-        assertThatThrownBy(() -> TrainingLoop.of(OPTIONS.withDevice(ExecutionDevice.GPU))
-                .train(block, SAMPLE, TrainingTestData.blobs(CLASSES, FEATURES, 20, 7), TaskMonitor.NONE))
-                .isInstanceOf(DeviceUnavailableException.class)
-                .hasMessageContaining("sees no GPU");
+        if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
+            assertThatThrownBy(() -> onGpu.train(block, SAMPLE, data, TaskMonitor.NONE))
+                    .isInstanceOf(DeviceUnavailableException.class)
+                    .hasMessageContaining("sees no GPU");
+        } else {
+            assertThatThrownBy(() -> onGpu.train(block, SAMPLE, data, TaskMonitor.NONE))
+                    .as("parameters left on the CPU are refused, never trained on the wrong device")
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     static List<float[]> values(Block block) {
