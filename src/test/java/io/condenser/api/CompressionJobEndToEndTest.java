@@ -14,8 +14,8 @@ import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
 import io.condenser.testing.Predictions;
 import io.condenser.testing.TestDatasets;
+import io.condenser.testing.TestArchives;
 import io.condenser.testing.TestModels;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,8 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.test.annotation.DirtiesContext;
@@ -159,17 +157,8 @@ class CompressionJobEndToEndTest extends IntegrationTestSupport {
         ApiClient api = api();
         Path folder = Files.createDirectories(dir.resolve("external"));
         Path modelFile = folder.resolve("mlp.onnx");
-        OnnxModelFiles.writeWithExternalData(TestModels.mlp(128, 64, 10, 13), modelFile);
-        Path dataFile = OnnxModelFiles.dataFileOf(modelFile);
-        ByteArrayOutputStream archive = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(archive)) {
-            for (Path file : List.of(modelFile, dataFile)) {
-                zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
-                zip.write(Files.readAllBytes(file));
-                zip.closeEntry();
-            }
-        }
-        String modelId = api.uploadModel("mlp.zip", archive.toByteArray()).json().get("id").asString();
+        byte[] archive = TestArchives.withExternalData(TestModels.mlp(128, 64, 10, 13), modelFile, "");
+        String modelId = api.uploadModel("mlp.zip", archive).json().get("id").asString();
 
         String location = api.postJson("/v1/jobs", Map.of("modelId", modelId,
                 "steps", List.of(Map.of("type", "quantize", "mode", "dynamic")),
@@ -178,7 +167,7 @@ class CompressionJobEndToEndTest extends IntegrationTestSupport {
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.at("/metrics/original/fileSizeBytes").asLong()).as("the model file and its data file")
-                .isEqualTo(Files.size(modelFile) + Files.size(dataFile));
+                .isEqualTo(Files.size(modelFile) + Files.size(OnnxModelFiles.dataFileOf(modelFile)));
         assertThat(job.at("/metrics/fidelity/cosineMin").asDouble()).isGreaterThan(0.99);
         ApiClient.Response result = api.get("/v1/models/" + job.get("resultModelId").asString() + "/content");
         assertThat(OnnxModelFiles.read(Files.write(dir.resolve("result.onnx"), result.body())).getGraph()

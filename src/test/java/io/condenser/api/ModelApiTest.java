@@ -1,10 +1,12 @@
 package io.condenser.api;
 
+import static io.condenser.testing.TestArchives.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
+import io.condenser.testing.TestArchives;
 import io.condenser.testing.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,8 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -57,9 +57,7 @@ class ModelApiTest extends IntegrationTestSupport {
     void aModelWithExternalDataIsUploadedAsAZipStoredUnpackedAndDownloadedAsUploaded() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("external"));
         Path modelFile = folder.resolve("mlp.onnx");
-        OnnxModelFiles.writeWithExternalData(TestModels.mlp(64, 32, 10, 5), modelFile);
-        byte[] archive = zip(Map.of("mlp/mlp.onnx", Files.readAllBytes(modelFile),
-                "mlp/mlp.onnx.data", Files.readAllBytes(OnnxModelFiles.dataFileOf(modelFile))));
+        byte[] archive = TestArchives.withExternalData(TestModels.mlp(64, 32, 10, 5), modelFile, "mlp/");
 
         ApiClient.Response upload = api().uploadModel("mlp.zip", archive);
 
@@ -162,20 +160,6 @@ class ModelApiTest extends IntegrationTestSupport {
                 symlink.setLinkName("/etc/passwd");
                 tar.putArchiveEntry(symlink);
                 tar.closeArchiveEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

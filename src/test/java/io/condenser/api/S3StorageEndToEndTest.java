@@ -6,16 +6,13 @@ import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.ModelComparison;
 import io.condenser.engine.eval.RuntimeSettings;
-import io.condenser.engine.onnx.OnnxModelFiles;
 import io.condenser.testing.ApiClient;
 import io.condenser.testing.IntegrationTestSupport;
+import io.condenser.testing.TestArchives;
 import io.condenser.testing.TestModels;
 import io.condenser.testing.TestS3;
 import io.condenser.testing.TestWorkers;
 import io.condenser.worker.Worker;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,8 +21,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,9 +63,7 @@ class S3StorageEndToEndTest extends IntegrationTestSupport {
         Path folder = Files.createDirectories(dir.resolve("original"));
         Path modelFile = folder.resolve("wide.onnx");
         // About 5.8 MB of weights: more than one 5 MB part.
-        OnnxModelFiles.writeWithExternalData(TestModels.mlp(1024, 1400, 10, 3), modelFile);
-        byte[] archive = zip(Map.of("wide.onnx", Files.readAllBytes(modelFile),
-                "wide.onnx.data", Files.readAllBytes(OnnxModelFiles.dataFileOf(modelFile))));
+        byte[] archive = TestArchives.withExternalData(TestModels.mlp(1024, 1400, 10, 3), modelFile, "");
 
         ApiClient.Response upload = api().uploadModel("wide.zip", archive);
 
@@ -142,20 +135,6 @@ class S3StorageEndToEndTest extends IntegrationTestSupport {
     private static List<String> keysInBucket() {
         return S3.client().listObjectsV2Paginator(request -> request.bucket(BUCKET)).contents().stream()
                 .map(S3Object::key).toList();
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     private static String sha256(byte[] bytes) throws Exception {
