@@ -1,32 +1,32 @@
 package io.condenser.job;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.condenser.dataset.DatasetService;
 import io.condenser.engine.TaskCancelledException;
 import io.condenser.engine.TaskMonitor;
 import io.condenser.engine.UnsupportedModelException;
 import io.condenser.engine.data.InvalidDatasetException;
 import io.condenser.engine.eval.ComparisonReport;
 import io.condenser.engine.eval.EvaluationSettings;
-import io.condenser.engine.eval.TorchScriptRuntimeModel;
-import io.condenser.engine.train.TorchScriptModel;
-import io.condenser.model.ModelFormat;
-import io.condenser.engine.eval.EvaluationSettings;
 import io.condenser.engine.eval.ModelComparison;
 import io.condenser.engine.eval.RuntimeSettings;
+import io.condenser.engine.eval.TorchScriptRuntimeModel;
 import io.condenser.engine.onnx.InvalidModelException;
-import io.condenser.engine.train.DeviceUnavailableException;
-import io.condenser.engine.train.IncompatibleCheckpointException;
-import io.condenser.engine.train.TrainingDivergedException;
 import io.condenser.engine.onnx.ModelInspector;
 import io.condenser.engine.onnx.ModelValidator;
 import io.condenser.engine.onnx.OnnxModelFiles;
-import io.condenser.dataset.DatasetService;
+import io.condenser.engine.train.DeviceUnavailableException;
+import io.condenser.engine.train.IncompatibleCheckpointException;
+import io.condenser.engine.train.TorchScriptModel;
+import io.condenser.engine.train.TrainingDivergedException;
 import io.condenser.model.InspectionSummary;
 import io.condenser.model.ModelEntity;
+import io.condenser.model.ModelFormat;
 import io.condenser.model.ModelService;
 import io.condenser.problem.ProblemException;
 import io.condenser.problem.ProblemType;
 import io.condenser.storage.ArtifactStore;
+import io.condenser.support.LocalFolders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -34,13 +34,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -330,11 +328,11 @@ public class JobRunner {
     }
 
     private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
+        if (directory == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            LocalFolders.deleteRecursively(directory);
         } catch (IOException e) {
             log.warn("could not remove work directory {}", directory, e);
         }

@@ -17,16 +17,15 @@ import io.condenser.engine.quantize.StaticQuantizationPlan;
 import io.condenser.engine.quantize.StaticQuantizedModel;
 import io.condenser.engine.quantize.StaticQuantizer;
 import io.condenser.engine.train.QuantizationAwareTraining;
+import io.condenser.support.LocalFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -137,9 +136,7 @@ class QuantizationAwareTrainingStep extends QuantizationStep {
                     arguments.string("output"));
             return new ModelComparison(context.runtime()).compare(ptqFile, qatFile, settings, monitor);
         } finally {
-            try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            LocalFolders.deleteRecursively(directory);
         }
     }
 }

@@ -16,9 +16,13 @@ import io.condenser.storage.ArtifactStore;
 import io.condenser.storage.StoredArtifact;
 import io.condenser.support.DisplayNames;
 import io.condenser.support.IdempotencyKeys;
-import io.condenser.support.Submitted;
 import io.condenser.support.KeysetCursor;
 import io.condenser.support.KeysetPage;
+import io.condenser.support.LocalFolders;
+import io.condenser.support.Submitted;
+import io.condenser.support.UploadMetrics;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,14 +30,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
-import io.condenser.support.UploadMetrics;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -171,7 +170,7 @@ public class ModelService {
             model.storedAsArchive(archiveKey, dataFiles);
             return model;
         } finally {
-            deleteRecursively(directory);
+            LocalFolders.deleteRecursively(directory);
         }
     }
 
@@ -291,14 +290,6 @@ public class ModelService {
         }
         try (ArtifactStore.LocalCopy copy = store.localCopy(key)) {
             return ModelArchive.isTorchScript(copy.path()) ? UploadKind.TORCHSCRIPT : UploadKind.ONNX_ARCHIVE;
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 

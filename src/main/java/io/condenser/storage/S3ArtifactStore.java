@@ -1,5 +1,6 @@
 package io.condenser.storage;
 
+import io.condenser.support.LocalFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,11 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
@@ -166,11 +165,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
                 @Override
                 public void close() throws IOException {
-                    deleteRecursively(folder);
+                    LocalFolders.deleteRecursively(folder);
                 }
             };
         } catch (Throwable e) {
-            deleteRecursively(folder);
+            LocalFolders.deleteRecursively(folder);
             throw e;
         }
     }
@@ -314,13 +313,5 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         NoSuchFileException notFound = new NoSuchFileException(key);
         notFound.initCause(cause);
         return notFound;
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
